@@ -1,0 +1,1 @@
+"""Normalizers behind :mod:`profilematch.normalize`, one module per attribute."""

@@ -1,0 +1,67 @@
+"""Missing values: null-like tokens and the coercion of non-text input."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+__all__ = ["NULL_TOKENS", "coerce", "is_missing"]
+
+# Tokens that spreadsheets, pandas and hand-typed forms write for "no value".
+# "NA" is deliberately absent: it is Namibia's country code and a real token
+# in names and addresses, whereas "N/A" with its slash is never data.
+NULL_TOKENS = frozenset(
+    {"", "nan", "none", "null", "nil", "n/a", "#n/a", "-", "--", "<na>", "nat"}
+)
+
+
+def coerce(raw: object) -> str | None:
+    """Turn a raw value into text, or None when it is missing.
+
+    Numbers from typed sources (JSON, spreadsheets) become their digits, so a
+    phone number read as ``2015550123.0`` still normalizes.
+
+    Args:
+        raw: anything a caller may hand over.
+
+    Returns:
+        The stripped text, or None for a missing value.
+    """
+    if raw is None or isinstance(raw, bool):
+        return None
+
+    if isinstance(raw, str):
+        text = raw
+    elif isinstance(raw, int):
+        text = str(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            return None
+        text = str(int(raw)) if raw.is_integer() else repr(raw)
+    elif isinstance(raw, (bytes, bytearray)):
+        text = bytes(raw).decode("utf-8", errors="replace")
+    elif isinstance(raw, (datetime.date, datetime.datetime)):
+        text = raw.isoformat()
+    else:
+        text = str(raw)
+
+    text = text.strip()
+    if text.casefold() in NULL_TOKENS:
+        return None
+    return text
+
+
+def is_missing(raw: object) -> bool:
+    """Tell whether a raw value stands for "no value".
+
+    None, float NaN, empty or whitespace-only text and the null-like tokens
+    ``nan``, ``None``, ``NULL``, ``nil``, ``N/A``, ``#N/A``, ``-`` and ``--``
+    (in any case) are missing. ``NA`` is not: it is Namibia's country code.
+
+    Args:
+        raw: the raw value.
+
+    Returns:
+        True when the value is missing.
+    """
+    return coerce(raw) is None

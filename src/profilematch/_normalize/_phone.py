@@ -1,0 +1,177 @@
+"""Phone numbers: E.164 keys from numbers written in any national format."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import attrs
+import phonenumbers
+from phonenumbers import NumberParseException, ValidationResult
+
+from profilematch._normalize._country import country
+from profilematch._normalize._missing import coerce
+
+__all__ = ["PhoneNumber", "phone"]
+
+# Fewer digits than this are service codes and short codes, not a line.
+_MIN_DIGITS = 7
+
+# A name or remark in brackets: "(Nils)", "[work]". Brackets holding only
+# digits, such as "(0)" or "(506)", are part of the number and stay.
+_BRACKETED_WORDS = re.compile(r"[(\[{][^)\]}]*[^\W\d_][^)\]}]*[)\]}]?")
+
+# An extension at the end, with or without its digits: ";ext=136", " x136",
+# "x136", " ext. 136", " extension 12", " #12", a bare trailing " ext.".
+_EXTENSION = re.compile(
+    r"(?:;\s*ext\s*=|[\s,;]*(?:ext(?:ension)?|x|#)\.?(?=\s*\d|\s*$))\s*(\d{1,10})?\s*$",
+    re.IGNORECASE,
+)
+
+# Words before the first digit ("Tel:", "mobile") and words after the last
+# digit ("home", "call after noon") are labels, not part of the number.
+_LEADING_WORDS = re.compile(r"^[^\d+]*[^\W\d_][^\d+]*(?=[\d+])")
+_TRAILING_WORDS = re.compile(r"(?<=\d)[^\w]*\s[^\d]*[^\W\d_][^\d]*$")
+
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_DIGITS = re.compile(r"\D")
+_E164 = phonenumbers.PhoneNumberFormat.E164
+_POSSIBLE = ValidationResult.IS_POSSIBLE
+_LOCAL_ONLY = ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+
+
+@attrs.frozen
+class PhoneNumber:
+    """A phone number in canonical form.
+
+    Attributes:
+        e164: the E.164 form (``"+12015550123"``), or None when no key can be
+            built: letters in the number, no country known, too short or too
+            long for its country, or a local number without its area code.
+        national: the national significant number (digits without country
+            code or trunk prefix), or None when the number could not be parsed.
+        country_code: the calling code (1, 33, ...), or None.
+        extension: the extension digits, or None.
+        valid: True when the number is a real, assigned range for its
+            country; a possible but unassigned number (the fictional 555
+            range) has an ``e164`` but is not valid.
+        raw: the text received, stripped.
+        digits: every digit of the number part, in order (no extension).
+        local_only: True when the number is a local one whose area code is
+            missing (``"555-0143"`` in the US); ``national`` then holds the
+            local digits, which a comparison can match against the end of a
+            full national number.
+    """
+
+    e164: str | None
+    national: str | None
+    country_code: int | None
+    extension: str | None
+    valid: bool
+    raw: str
+    digits: str = ""
+    local_only: bool = False
+
+    @property
+    def canonical(self) -> str | None:
+        """The E.164 form with the extension in RFC 3966 style, or None."""
+        if self.e164 is None:
+            return None
+        if self.extension:
+            return f"{self.e164};ext={self.extension}"
+        return self.e164
+
+
+def _region(region: object) -> str | None:
+    """The phonenumbers region for a country code or name, or None."""
+    code = country(region)
+    if code is None or code not in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    return code
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(text, region, keep_raw_input=False)
+    except NumberParseException:
+        return None
+
+
+def _split(text: str) -> tuple[str, str | None]:
+    """Separate the number from its annotations and its extension."""
+    core = _BRACKETED_WORDS.sub(" ", text)
+
+    extension = None
+    found = _EXTENSION.search(core)
+    if found and found.start() > 0:
+        extension = found.group(1)
+        core = core[: found.start()]
+
+    core = _TRAILING_WORDS.sub("", core)
+    core = _LEADING_WORDS.sub("", core)
+    return core.strip(), extension
+
+
+@functools.lru_cache(maxsize=2**18)
+def _phone(text: str, region: str | None) -> PhoneNumber | None:
+    core, extension = _split(text)
+    digits = _NON_DIGITS.sub("", core)
+    if len(digits) < _MIN_DIGITS:
+        return None
+
+    # phonenumbers reads letters as keypad digits; in customer data a letter
+    # inside a number is a typo or a mask, never a key to match on.
+    if _LETTER.search(core):
+        return PhoneNumber(None, None, None, extension, False, text, digits)
+
+    number = None
+    international = core.startswith("+")
+    if international or region is not None:
+        number = _parse(core, None if international else region)
+    # "00" is the international prefix of most countries; a number written
+    # with it parses even when the profile's region dials abroad differently.
+    if not international and digits.startswith("00") and not digits.startswith("000"):
+        dialled = _parse("+" + digits[2:], None)
+        if dialled is not None and (
+            number is None or not phonenumbers.is_possible_number(number)
+        ):
+            number = dialled
+
+    if number is None:
+        return PhoneNumber(None, None, None, extension, False, text, digits)
+
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    national = phonenumbers.national_significant_number(number)
+    e164 = phonenumbers.format_number(number, _E164) if reason == _POSSIBLE else None
+    return PhoneNumber(
+        e164=e164,
+        national=national,
+        country_code=number.country_code,
+        extension=extension or number.extension or None,
+        valid=phonenumbers.is_valid_number(number),
+        raw=text,
+        digits=digits,
+        local_only=reason == _LOCAL_ONLY,
+    )
+
+
+def phone(raw: object, region: object = None) -> PhoneNumber | None:
+    """Normalize a phone number to E.164 with its extension apart.
+
+    A number without a country code is read in ``region``: the profile's
+    address country as ISO alpha-2, alpha-3 or an English name. A number
+    that is possible for its country gets an E.164 form even when it is not
+    valid, so the fictional 555 numbers match each other.
+
+    Args:
+        raw: the raw phone number.
+        region: the country to read a national number in, or None.
+
+    Returns:
+        None for a missing value or one with six digits or fewer (service
+        codes carry no phone evidence), else a :class:`PhoneNumber`.
+    """
+    text = coerce(raw)
+    if text is None:
+        return None
+    return _phone(text, _region(region))
