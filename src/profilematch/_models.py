@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from profilematch._validate import Checker
+from profilematch._validate import Checker, Problem
 
 __all__ = [
     "Address",
@@ -512,10 +512,8 @@ class _Model:
         return attrs.evolve(self, **changes)  # type: ignore[misc]
 
 
-def _not_a_mapping(field: str, value: Any) -> Any:
+def _not_a_mapping(field: str, value: Any) -> Problem:
     """The problem of a request body that is not a dict."""
-    from profilematch._validate import Problem
-
     return Problem(field=field, rule="type structure", value=value, fix="send a dict")
 
 
