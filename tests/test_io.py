@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from profilematch import BadRequestException
 from profilematch._io import (
     ROW_ID_ATTRIBUTE,
+    _split_words,
     build_mapping,
     parse_map_options,
     read_profiles,
@@ -201,13 +202,31 @@ def test_full_name_column_is_split(tmp_path):
 
     data = read_profiles(path)
 
-    assert {"FirstName": "Mary", "MiddleName": "Ann", "LastName": "Smith"} == {
+    assert {"FirstName": "mary", "MiddleName": "ann", "LastName": "smith"} == {
         k: data.profiles[0][k] for k in ("FirstName", "MiddleName", "LastName")
     }
-    assert ("John", "Lee") == (
+    assert ("john", "lee") == (
         data.profiles[1]["FirstName"],
         data.profiles[1]["LastName"],
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Ann", {"FirstName": "ann"}),
+        ("  Ann   Lee ", {"FirstName": "ann", "LastName": "lee"}),
+        ("Lee,Ann B", {"LastName": "lee", "FirstName": "ann", "MiddleName": "b"}),
+        (
+            "Dr. Paul van der Berg Jr.",
+            {"FirstName": "paul", "LastName": "van der berg"},
+        ),
+        ("", {}),
+    ],
+)
+def test_split_full_name(name, parts):
+    """Whole names split as the name normalizer reads them, titles dropped."""
+    assert parts == split_full_name(name)
 
 
 @pytest.mark.parametrize(
@@ -219,9 +238,33 @@ def test_full_name_column_is_split(tmp_path):
         ("", {}),
     ],
 )
-def test_split_full_name(name, parts):
-    """Whole names split on commas or spaces, single words are first names."""
-    assert parts == split_full_name(name)
+def test_split_words_keeps_raw_words(name, parts):
+    """Without the normalizer, whole names split on a comma or on spaces."""
+    assert parts == _split_words(name)
+
+
+def test_value_beyond_service_limits_names_row_and_column(tmp_path):
+    """A value longer than the service allows is refused with row and column."""
+    path = write(
+        tmp_path, "p.csv", f"id,first_name,email\n1,Ann,a@x.org\n2,{'B' * 256},b\n"
+    )
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert f"{path}: row 2 (line 3), column 'first_name'" in info.value.message
+    assert "FirstName" == info.value.field
+    assert "\n" not in info.value.message
+
+
+def test_attribute_beyond_service_limits_names_its_column(tmp_path):
+    """An Attributes value over 255 characters names the column it came from."""
+    path = write(tmp_path, "p.csv", f"id,notes\n1,{'n' * 300}\n")
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert "row 1 (line 2), column 'notes'" in info.value.message
 
 
 def test_jsonl_service_shaped_and_flat_objects(tmp_path):

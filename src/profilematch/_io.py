@@ -34,6 +34,7 @@ from typing import Any, Literal
 import attrs
 
 from profilematch._errors import BadRequestException
+from profilematch._models import Profile
 
 __all__ = [
     "FULL_NAME_FIELD",
@@ -444,8 +445,11 @@ def split_full_name(value: str) -> dict[str, str]:
     """Split a whole name into FirstName, MiddleName and LastName.
 
     ``"Last, First Middle"`` and ``"First Middle Last"`` are understood; a
-    single word is taken as the first name. Titles, suffixes and case are left
-    alone: the name normalizer deals with them when profiles are matched.
+    single word is taken as the first name. The name normalizer does the
+    split when it is installed, so titles, suffixes and surname particles
+    (``"van der Berg"``) are handled as at matching time; its parts are then
+    in canonical form (case-folded, accent-free), which the matcher reads the
+    same as the raw words.
 
     Args:
         value: the whole name as written.
@@ -453,6 +457,25 @@ def split_full_name(value: str) -> dict[str, str]:
     Returns:
         The parts found, keyed by service field name.
     """
+    try:
+        normalize = importlib.import_module("profilematch.normalize")
+    except ImportError:
+        return _split_words(value)
+
+    person = normalize.name(value)
+    if person is None:
+        return {}
+    parts = {
+        "FirstName": person.first,
+        "MiddleName": person.middle,
+        "LastName": person.last,
+    }
+
+    return {key: part for key, part in parts.items() if part}
+
+
+def _split_words(value: str) -> dict[str, str]:
+    """Split a whole name on a comma or on spaces, keeping the raw words."""
     text = " ".join(value.split())
     if "," in text:
         last, _, rest = text.partition(",")
@@ -865,20 +888,17 @@ def _validate(data: InputFile) -> None:
     The rules live in the models; this only turns a model's complaint into a
     message about the user's file.
     """
-    try:
-        models = importlib.import_module("profilematch._models")
-    except ImportError:
-        logger.debug("profile models unavailable; values are checked on import")
-        return
-
     for index, profile in enumerate(data.profiles):
         try:
-            models.Profile.from_dict(profile)
+            Profile.from_dict(profile)
         except BadRequestException as exc:
+            problems = getattr(exc, "problems", ())
+            detail = problems[0].describe() if problems else exc.message
+            if len(problems) > 1:
+                detail += f" (and {len(problems) - 1} more in this row)"
             field = (exc.field or "").strip()
-            column = _column_of(data.mapping, field)
             raise BadRequestException(
-                f"{data.where(index, column)}: {exc.message}",
+                f"{data.where(index, _column_of(data.mapping, field))}: {detail}",
                 field=field or None,
                 rule=exc.rule,
                 value=exc.value,
