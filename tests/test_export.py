@@ -18,7 +18,22 @@ from profilematch._errors import (
     InternalServerException,
     ResourceNotFoundException,
 )
-from profilematch._export import export_file_name, render_lines, write_export
+from profilematch._export import (
+    export,
+    export_file_name,
+    location_of,
+    render_lines,
+    write_export,
+)
+from profilematch._models import (
+    ExportingConfig as ServiceExportingConfig,
+)
+from profilematch._models import (
+    ExportingLocation,
+    MatchItem,
+    S3ExportingConfig,
+    S3ExportingLocation,
+)
 
 GENERATED = datetime(2026, 12, 5, 0, 0, tzinfo=timezone.utc)
 
@@ -249,3 +264,36 @@ def test_missing_boto3_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
 
     with pytest.raises(BadRequestException, match=r"profilematch\[s3\]"):
         write_export(GROUPS, GENERATED, "s3://results/x.jsonl")
+
+
+def test_export_of_service_models_to_s3_returns_the_location(s3: Any) -> None:
+    """MatchItems and a service ExportingConfig give the service's ExportingLocation."""
+    items = [
+        MatchItem(
+            match_id=g.match_id,
+            profile_ids=g.profile_ids,
+            confidence_score=g.confidence_score,
+        )
+        for g in GROUPS
+    ]
+    config = ServiceExportingConfig(
+        s3_exporting=S3ExportingConfig(s3_bucket_name="results", s3_key_name="p")
+    )
+
+    location = export(items, GENERATED, config, name="j.jsonl")
+
+    expected = ExportingLocation(
+        s3_exporting=S3ExportingLocation(
+            s3_bucket_name="results", s3_key_name="p/j.jsonl"
+        )
+    )
+    assert expected == location
+    assert exported_records == s3_records(s3, "p/j.jsonl")
+
+
+def test_export_to_a_directory_has_no_service_location(tmp_path: Path) -> None:
+    """A local export returns None: the service's ExportingLocation names S3 only."""
+    location = export(GROUPS, GENERATED, tmp_path)
+
+    assert location is None
+    assert location_of((tmp_path / "x").as_uri()) is None
