@@ -244,3 +244,12 @@ def test_is_due_agrees_with_next_job_time(
     now = last_run + gap
 
     assert (next_job_time(schedule, last_run) <= now) is is_due(schedule, last_run, now)
+
+
+def test_service_job_schedule_model_is_accepted() -> None:
+    """The service's JobSchedule model drives the arithmetic like any schedule."""
+    from profilematch._models import JobSchedule
+
+    schedule = JobSchedule(day_of_the_week="MONDAY", time="6:30")
+
+    assert at("2026-12-07T06:30") == next_job_time(schedule, at("2026-12-03T16:34"))
