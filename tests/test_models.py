@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from typing import Any
 
@@ -197,3 +198,430 @@ def test_every_model_round_trips_through_dict(cls, data):
     model = data.draw(model_strategy(cls))
 
     assert model == cls.from_dict(model.to_dict())
+
+
+def _domain(**changes: Any) -> dict[str, Any]:
+    """Keyword arguments of a valid domain, with some changed."""
+    kwargs: dict[str, Any] = {
+        "domain_name": "retail",
+        "default_expiration_days": 366,
+        "created_at": NOW,
+        "last_updated_at": NOW,
+    }
+    kwargs.update(changes)
+
+    return kwargs
+
+
+def _match(**changes: Any) -> dict[str, Any]:
+    """Keyword arguments of a valid match item, with some changed."""
+    kwargs: dict[str, Any] = {
+        "match_id": "m1",
+        "profile_ids": (PID,),
+        "confidence_score": 0.5,
+    }
+    kwargs.update(changes)
+
+    return kwargs
+
+
+REFUSALS = [
+    ("empty name", pm.Profile, {"first_name": ""}, "FirstName", "length 1..255"),
+    (
+        "long postcode",
+        pm.Address,
+        {"postal_code": "9" * 256},
+        "PostalCode",
+        "length 1..255",
+    ),
+    (
+        "long information",
+        pm.Profile,
+        {"additional_information": "i" * 1001},
+        "AdditionalInformation",
+        "length 1..1000",
+    ),
+    (
+        "profile id pattern",
+        pm.Profile,
+        {"profile_id": PID.upper()},
+        "ProfileId",
+        "pattern [a-f0-9]{32}",
+    ),
+    (
+        "domain name pattern",
+        pm.Domain,
+        _domain(domain_name="my domain"),
+        "DomainName",
+        "pattern ^[a-zA-Z0-9_-]+$",
+    ),
+    (
+        "schedule time pattern",
+        pm.JobSchedule,
+        {"day_of_the_week": "MONDAY", "time": "24:00"},
+        "Time",
+        "pattern ^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$",
+    ),
+    (
+        "schedule time length",
+        pm.JobSchedule,
+        {"day_of_the_week": "MONDAY", "time": "1:00:00"},
+        "Time",
+        "length 3..5",
+    ),
+    (
+        "gender enum",
+        pm.Profile,
+        {"gender": "F"},
+        "Gender",
+        "one of MALE, FEMALE, UNSPECIFIED",
+    ),
+    (
+        "day enum is case-sensitive",
+        pm.JobSchedule,
+        {"day_of_the_week": "Monday", "time": "0:00"},
+        "DayOfTheWeek",
+        "one of SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY",
+    ),
+    (
+        "expiration below range",
+        pm.Domain,
+        _domain(default_expiration_days=0),
+        "DefaultExpirationDays",
+        "range 1..1098",
+    ),
+    (
+        "expiration above range",
+        pm.Domain,
+        _domain(default_expiration_days=1099),
+        "DefaultExpirationDays",
+        "range 1..1098",
+    ),
+    (
+        "score above one",
+        pm.MatchItem,
+        _match(confidence_score=1.5),
+        "ConfidenceScore",
+        "range 0.0..1.0",
+    ),
+    (
+        "score not a number",
+        pm.MatchItem,
+        _match(confidence_score=float("nan")),
+        "ConfidenceScore",
+        "range 0.0..1.0",
+    ),
+    (
+        "merge threshold below zero",
+        pm.AutoMerging,
+        {"enabled": True, "min_allowed_confidence_score_for_merging": -0.1},
+        "MinAllowedConfidenceScoreForMerging",
+        "range 0.0..1.0",
+    ),
+    (
+        "negative count",
+        pm.JobStats,
+        {"number_of_matches_found": -1},
+        "NumberOfMatchesFound",
+        "range 0..",
+    ),
+    (
+        "no attribute sets",
+        pm.Consolidation,
+        {"matching_attributes_list": ()},
+        "MatchingAttributesList",
+        "items 1..10",
+    ),
+    (
+        "too many attributes in a set",
+        pm.Consolidation,
+        {"matching_attributes_list": (("FirstName",) * 21,)},
+        "MatchingAttributesList[0]",
+        "items 1..20",
+    ),
+    (
+        "too many tags",
+        pm.Domain,
+        _domain(tags={f"k{i}": "v" for i in range(51)}),
+        "Tags",
+        "entries 1..50",
+    ),
+    (
+        "reserved tag key",
+        pm.Domain,
+        _domain(tags={"aws:owner": "me"}),
+        "Tags['aws:owner']",
+        "pattern ^(?!aws:)[a-zA-Z+-=._:/]+$",
+    ),
+    (
+        "empty attribute value",
+        pm.Profile,
+        {"attributes": {"tier": ""}},
+        "Attributes['tier']",
+        "length 1..255",
+    ),
+    (
+        "bad id in a match",
+        pm.MatchItem,
+        _match(profile_ids=(PID, "nope")),
+        "ProfileIds[1]",
+        "pattern [a-f0-9]{32}",
+    ),
+    ("name not a string", pm.Profile, {"first_name": 3}, "FirstName", "type string"),
+    (
+        "flag not a boolean",
+        pm.Matching,
+        {"enabled": "yes"},
+        "Enabled",
+        "type boolean",
+    ),
+    (
+        "bool is not an integer",
+        pm.Domain,
+        _domain(default_expiration_days=True),
+        "DefaultExpirationDays",
+        "type integer",
+    ),
+    (
+        "ids not a list",
+        pm.MatchItem,
+        _match(profile_ids=PID),
+        "ProfileIds",
+        "type list",
+    ),
+    (
+        "address not an Address",
+        pm.Profile,
+        {"address": {"City": "Lyon"}},
+        "Address",
+        "type Address",
+    ),
+    (
+        "naive timestamp",
+        pm.Domain,
+        _domain(created_at=dt.datetime(2026, 1, 1)),
+        "CreatedAt",
+        "type timestamp with a time zone",
+    ),
+    (
+        "required member None",
+        pm.MatchItem,
+        _match(match_id=None),
+        "MatchId",
+        "required",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "field", "rule"),
+    [case[1:] for case in REFUSALS],
+    ids=[case[0] for case in REFUSALS],
+)
+def test_construction_refuses_what_the_service_would(cls, kwargs, field, rule):
+    """Constructing a model that breaks a rule raises one BadRequestException."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        cls(**kwargs)
+
+    assert field == caught.value.field
+    assert rule == caught.value.rule
+    assert caught.value.message.startswith(f"{field}: {rule}, got ")
+
+
+@pytest.mark.parametrize(
+    ("cls", "kwargs", "field", "rule"),
+    [case[1:] for case in REFUSALS if case[0] != "address not an Address"],
+    ids=[case[0] for case in REFUSALS if case[0] != "address not an Address"],
+)
+def test_from_dict_refuses_what_construction_refuses(cls, kwargs, field, rule):
+    """from_dict applies the same rules, under the prefix the caller gives."""
+    valid = model_for(cls)
+    data = {**valid.to_dict(), **_wire(kwargs)}
+
+    with pytest.raises(pm.BadRequestException) as caught:
+        cls.from_dict(data, prefix="Items[2]")
+
+    assert f"Items[2].{field}" == caught.value.field
+    assert rule == caught.value.rule
+
+
+def model_for(cls: type[Any]) -> Any:
+    """A small valid instance of a model, to change one member of."""
+    if cls is pm.Domain:
+        return cls(**_domain())
+    if cls is pm.MatchItem:
+        return cls(**_match())
+    if cls is pm.JobSchedule:
+        return cls(day_of_the_week="MONDAY", time="0:00")
+    if cls is pm.Consolidation:
+        return cls(matching_attributes_list=(("FirstName",),))
+    if cls in (pm.AutoMerging, pm.Matching):
+        return cls(enabled=True)
+
+    return cls()
+
+
+def _wire(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments under their service names, tuples as lists."""
+    return {
+        service_name(key): list(value) if isinstance(value, tuple) else value
+        for key, value in kwargs.items()
+    }
+
+
+def test_edges_of_each_range_are_accepted():
+    """The ends of length, number and count ranges are inside the range."""
+    profile = pm.Profile(first_name="a", last_name="z" * 255)
+    domain = pm.Domain(**_domain(default_expiration_days=1098, tags={"k": ""}))
+    item = pm.MatchItem(**_match(confidence_score=0))
+    schedule = pm.JobSchedule(day_of_the_week="SATURDAY", time="23:59")
+
+    assert "z" * 255 == profile.last_name
+    assert 1098 == domain.default_expiration_days
+    assert 0.0 == item.confidence_score
+    assert "23:59" == schedule.time
+
+
+def test_every_problem_is_listed_in_one_error():
+    """All broken rules of one input are reported together, the first as field."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.Profile(first_name="", gender="F", profile_id="x")
+
+    message = caught.value.message
+    assert "ProfileId" == caught.value.field
+    assert message.startswith("3 problems in the request:\n")
+    assert "- FirstName: length 1..255, got ''; send 1 to 255 characters" in message
+    assert "- Gender: one of MALE, FEMALE, UNSPECIFIED, got 'F'" in message
+    assert 3 == len(caught.value.problems)
+
+
+def test_from_dict_refuses_unknown_members_and_names_the_allowed_ones():
+    """An unknown key is refused, and the message lists the allowed keys."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.JobSchedule.from_dict(
+            {"DayOfTheWeek": "MONDAY", "Time": "1:00", "Timezone": "UTC"}
+        )
+
+    assert "Timezone" == caught.value.field
+    assert "unknown member" == caught.value.rule
+    assert "UTC" == caught.value.value
+    assert "allowed members are DayOfTheWeek, Time" in caught.value.message
+
+
+def test_from_dict_reports_a_missing_required_member():
+    """A required member left out of the dict is reported as required."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.JobSchedule.from_dict({"DayOfTheWeek": "MONDAY"})
+
+    assert "Time" == caught.value.field
+    assert "required" == caught.value.rule
+
+
+def test_from_dict_paths_reach_into_nested_lists():
+    """A problem deep in a page is reported with its full path."""
+    data = {
+        "Matches": [
+            {"MatchId": "a", "ProfileIds": [PID], "ConfidenceScore": 0.9},
+            {"MatchId": "b", "ProfileIds": [PID, "XYZ"], "ConfidenceScore": 0.8},
+        ]
+    }
+
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.MatchesPage.from_dict(data)
+
+    assert "Matches[1].ProfileIds[1]" == caught.value.field
+    assert "XYZ" == caught.value.value
+
+
+def test_from_dict_refuses_wrong_container_types():
+    """A structure that is not a dict or a list that is not a list is refused."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.Profile.from_dict({"Address": "1 Main St", "FoundByItems": "x"})
+
+    fields = [(problem.field, problem.rule) for problem in caught.value.problems]
+    assert [
+        ("Address", "type structure"),
+        ("FoundByItems", "type list"),
+    ] == fields
+
+
+def test_from_dict_refuses_a_body_that_is_not_a_dict():
+    """A request body that is not a dict is refused under the given prefix."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.Profile.from_dict(["FirstName", "Ana"], prefix="Profiles[0]")  # type: ignore[arg-type]
+
+    assert "Profiles[0]" == caught.value.field
+    assert "type structure" == caught.value.rule
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-12-03T16:00:00Z",
+        "2026-12-03T17:00:00+01:00",
+        1796313600,
+        NOW,
+    ],
+)
+def test_from_dict_reads_timestamps_in_several_forms(raw):
+    """ISO 8601 with an offset, epoch seconds and aware datetimes all read as UTC."""
+    page = pm.MatchesPage.from_dict({"MatchGenerationDate": raw})
+
+    assert NOW == page.match_generation_date
+    assert dt.timezone.utc == page.match_generation_date.tzinfo
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2026-12-03T16:00:00", True, [1]])
+def test_from_dict_refuses_unreadable_or_naive_timestamps(raw):
+    """A timestamp that is not a time, or has no time zone, is refused."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.MatchesPage.from_dict({"MatchGenerationDate": raw})
+
+    assert "MatchGenerationDate" == caught.value.field
+
+
+def test_evolve_checks_the_changed_copy():
+    """A copy made with evolve is checked like a new model."""
+    profile = pm.Profile(first_name="Ana")
+
+    assert "Bo" == profile.evolve(first_name="Bo").first_name
+    with pytest.raises(pm.BadRequestException):
+        profile.evolve(gender="female")
+
+
+def test_models_are_frozen():
+    """Assigning to a member of a model fails."""
+    profile = pm.Profile(first_name="Ana")
+
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        profile.first_name = "Bo"  # type: ignore[misc]
+    assert "Ana" == profile.first_name
+
+
+def test_frozen_map_is_read_only_equal_to_a_dict_and_picklable():
+    """A FrozenMap compares equal to its dict, refuses writes and pickles."""
+    frozen = FrozenMap({"a": "1"})
+
+    assert {"a": "1"} == frozen
+    assert frozen == pickle.loads(pickle.dumps(frozen))
+    with pytest.raises(TypeError):
+        frozen["b"] = "2"  # type: ignore[index]
+
+
+def test_present_attributes_lists_filled_members_by_service_name():
+    """Only members with a value are listed; ids, empty maps and addresses skip."""
+    profile = pm.Profile(
+        profile_id=PID,
+        first_name="Ana",
+        email_address="ana@example.com",
+        address=pm.Address(),
+        billing_address=pm.Address(city="Porto"),
+        attributes={},
+    )
+
+    assert {
+        "FirstName": "Ana",
+        "EmailAddress": "ana@example.com",
+        "BillingAddress": pm.Address(city="Porto"),
+    } == profile.present_attributes()
+    assert ["Address", "BillingAddress"] == list(profile.addresses())
