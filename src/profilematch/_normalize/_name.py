@@ -60,9 +60,10 @@ _ASCII_LETTERS = re.compile(r"[^a-z]")
 class PersonName:
     """A person's name in canonical form.
 
-    Every part is case-folded, accent-folded and free of punctuation; a part
-    of several words (``"da costa"``, ``"smith jones"`` from a hyphenated
-    name) keeps them separated by single spaces.
+    Every part is case-folded, accent-folded and free of punctuation except
+    hyphens; a part of several words (``"da costa"``) keeps them separated by
+    single spaces, a hyphenated one (``"smith-jones"``) its hyphens. Tokens
+    are split on both.
 
     Attributes:
         first: the first given name, or None.
@@ -124,7 +125,9 @@ def _assemble(
     suffix: str | None,
 ) -> PersonName | None:
     def join(groups: list[list[str]]) -> str | None:
-        return " ".join(w for g in groups for w in g) or None
+        # Hyphens survive inside a part so that "smith-jones" stays one
+        # surname when the canonical parts are normalized again.
+        return " ".join("-".join(g) for g in groups) or None
 
     tokens = tuple(w for part in (first, middle, last) for g in part for w in g)
     if not tokens:
@@ -233,7 +236,14 @@ def _nicknamer() -> NickNamer:
 
 
 @functools.lru_cache(maxsize=2**16)
-def nickname_keys(first: str) -> frozenset[str]:
+def _nickname_keys(text: str) -> frozenset[str]:
+    folded = " ".join(words(text))
+    if not folded:
+        return frozenset()
+    return frozenset({folded, *_nicknamer().canonicals_of(folded)})
+
+
+def nickname_keys(first: object) -> frozenset[str]:
     """Return the canonical forms of a first name, itself included.
 
     ``"bob"`` gives ``{"bob", "robert", ...}``; two first names are nickname
@@ -245,17 +255,24 @@ def nickname_keys(first: str) -> frozenset[str]:
         first: a first name, canonical or raw.
 
     Returns:
-        The folded name and its canonical forms; empty for an empty name.
+        The folded name and its canonical forms; empty for a missing name.
     """
-    folded = " ".join(words(first)) if isinstance(first, str) else ""
-    if not folded:
+    text = coerce(first)
+    if text is None:
         return frozenset()
-
-    return frozenset({folded, *_nicknamer().canonicals_of(folded)})
+    return _nickname_keys(text)
 
 
 @functools.lru_cache(maxsize=2**16)
-def phonetic(token: str) -> str:
+def _phonetic(text: str) -> str:
+    folded = "".join(words(text))
+    letters = _ASCII_LETTERS.sub("", folded)
+    if not letters:
+        return folded
+    return str(jellyfish.metaphone(letters))
+
+
+def phonetic(token: object) -> str:
     """Return a phonetic code of a name token (Metaphone on folded letters).
 
     Accent and case variants agree: ``"François"`` and ``"Francois"`` both
@@ -266,10 +283,9 @@ def phonetic(token: str) -> str:
         token: a name token, canonical or raw.
 
     Returns:
-        The code, or an empty string for an empty token.
+        The code, or an empty string for a missing token.
     """
-    folded = "".join(words(token)) if isinstance(token, str) else ""
-    letters = _ASCII_LETTERS.sub("", folded)
-    if not letters:
-        return folded
-    return str(jellyfish.metaphone(letters))
+    text = coerce(token)
+    if text is None:
+        return ""
+    return _phonetic(text)

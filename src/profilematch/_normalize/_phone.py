@@ -97,6 +97,12 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+def _is_stable(e164: str) -> bool:
+    """Tell whether an E.164 form reads back as itself."""
+    again = _parse(e164, None)
+    return again is not None and e164 == phonenumbers.format_number(again, _E164)
+
+
 def _split(text: str) -> tuple[str, str | None]:
     """Separate the number from its annotations and its extension."""
     core = _BRACKETED_WORDS.sub(" ", text)
@@ -141,14 +147,19 @@ def _phone(text: str, region: str | None) -> PhoneNumber | None:
         return PhoneNumber(None, None, None, extension, False, text, digits)
 
     reason = phonenumbers.is_possible_number_with_reason(number)
-    national = phonenumbers.national_significant_number(number)
+    valid = phonenumbers.is_valid_number(number)
     e164 = phonenumbers.format_number(number, _E164) if reason == _POSSIBLE else None
+    # A junk number such as "+49 000000" loses a trunk zero each time it is
+    # read again; a key that changes on re-reading, or that is too short to
+    # count as a phone, is no key.
+    if e164 and not valid and (len(e164) <= _MIN_DIGITS or not _is_stable(e164)):
+        e164 = None
     return PhoneNumber(
         e164=e164,
-        national=national,
+        national=phonenumbers.national_significant_number(number),
         country_code=number.country_code,
         extension=extension or number.extension or None,
-        valid=phonenumbers.is_valid_number(number),
+        valid=valid,
         raw=text,
         digits=digits,
         local_only=reason == _LOCAL_ONLY,

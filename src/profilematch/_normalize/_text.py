@@ -41,7 +41,10 @@ def fold(text: str) -> str:
         The text case-folded, with combining marks removed and compatibility
         characters (ligatures, full-width forms) decomposed.
     """
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (a bold math letter is a letter), then case,
+    # then again because case folding can produce composed characters.
+    folded = unicodedata.normalize("NFKD", text)
+    folded = unicodedata.normalize("NFKD", folded.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", folded.translate(_LETTERS))
 
