@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import profilematch as pm
-from profilematch._models import _SPEC, Spec, service_name
+from profilematch._models import _SPEC, Spec, _Model, service_name
 from test_models import model_strategy
 
 SERVICE = botocore.session.get_session().get_service_model("customer-profiles")
@@ -248,7 +248,11 @@ def _model_members(cls: type[Any]) -> list[tuple[str, Spec]]:
     ]
 
 
-MODELS = [getattr(pm, name) for name in pm.__all__ if attrs.has(getattr(pm, name))]
+MODELS = [
+    cls
+    for cls in (getattr(pm, name) for name in pm.__all__)
+    if isinstance(cls, type) and issubclass(cls, _Model)
+]
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import profilematch as pm
 from profilematch._models import _SPEC, FrozenMap, Spec, service_name
+from profilematch._validate import Checker, describe_value, join_path
 
 PID = "0123456789abcdef0123456789abcdef"
 NOW = dt.datetime(2026, 12, 3, 16, 0, tzinfo=dt.timezone.utc)
@@ -625,3 +626,56 @@ def test_present_attributes_lists_filled_members_by_service_name():
         "BillingAddress": pm.Address(city="Porto"),
     } == profile.present_attributes()
     assert ["Address", "BillingAddress"] == list(profile.addresses())
+
+
+def test_member_names_map_service_names_to_fields():
+    """member_names gives each service name's snake_case field, in order."""
+    names = pm.S3ExportingConfig.member_names()
+
+    assert {"S3BucketName": "s3_bucket_name", "S3KeyName": "s3_key_name"} == names
+    assert "first_name" == pm.Profile.member_names()["FirstName"]
+
+
+def test_checker_paths_join_members_and_indexes():
+    """Child checkers report problems under the joined path of their parents."""
+    checker = Checker("Profiles").at("[3]").at("Address")
+
+    checker.check_length("PostalCode", "", 1, 255)
+
+    assert ["Profiles[3].Address.PostalCode"] == [p.field for p in checker.problems]
+    assert "Address" == join_path("", "Address")
+
+
+def test_checker_without_problems_does_not_raise():
+    """raise_if_any is silent when every check passed."""
+    checker = Checker()
+
+    passed = checker.check_enum("Status", "PENDING", ("PENDING", "FAILED"))
+    checker.raise_if_any()
+
+    assert passed
+    assert [] == checker.problems
+
+
+def test_open_ranges_read_naturally_in_messages():
+    """A range open at one end is written as the service writes it, with a fix."""
+    checker = Checker()
+
+    checker.check_range("PotentialMatches", -1, 0, None)
+    checker.check_length("Message", "m" * 2049, None, 2048)
+
+    assert "PotentialMatches: range 0.., got -1; send a number at least 0" == (
+        checker.problems[0].describe()
+    )
+    assert (
+        checker.problems[1]
+        .describe()
+        .endswith("(2049 characters); send at most 2048 characters")
+    )
+
+
+def test_describe_value_shortens_long_values_and_names_odd_types():
+    """Long values are cut with their length noted; containers get their type."""
+    assert "'ab'" == describe_value("ab")
+    assert describe_value("x" * 500).endswith("... (500 characters)")
+    assert "[1] (a list)" == describe_value([1])

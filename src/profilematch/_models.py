@@ -419,6 +419,15 @@ class _Model:
 
         return members
 
+    @classmethod
+    def member_names(cls) -> dict[str, str]:
+        """The model's members: service name to snake_case field name.
+
+        Returns:
+            ``{"FirstName": "first_name", ...}`` in declaration order.
+        """
+        return {wire: name for name, wire, _spec in cls._specs()}
+
     def __attrs_post_init__(self) -> None:
         """Check every member against the service model's rules.
 
@@ -454,8 +463,9 @@ class _Model:
 
         Args:
             data: PascalCase keys, as :meth:`to_dict` returns them or the
-                service sends them; timestamps may be datetimes, ISO 8601
-                strings with an offset or epoch seconds.
+                service sends them; nested members may be dicts or models;
+                timestamps may be datetimes, ISO 8601 strings with an offset
+                or epoch seconds.
             prefix: the path of ``data`` in a larger request
                 (``"Profiles[3]"``), used in error messages.
 
