@@ -10,6 +10,12 @@ from profilematch._errors import (
     ResourceNotFoundException,
     ThrottlingException,
 )
+from profilematch._matcher import (
+    Explanation,
+    MatchOptions,
+    explain,
+    find_matches,
+)
 from profilematch._models import (
     Address,
     AutoMerging,
@@ -36,6 +42,7 @@ from profilematch._models import (
     S3ExportingConfig,
     S3ExportingLocation,
 )
+from profilematch._score import ModelParameters
 
 __version__ = "0.1.0"
 
@@ -51,6 +58,7 @@ __all__ = [
     "Domain",
     "DomainStats",
     "EngagementPreferences",
+    "Explanation",
     "ExportingConfig",
     "ExportingLocation",
     "FieldSourceProfileIds",
@@ -62,12 +70,16 @@ __all__ = [
     "JobStats",
     "ListDomainItem",
     "MatchItem",
+    "MatchOptions",
     "MatchesPage",
     "Matching",
+    "ModelParameters",
     "Profile",
     "ProfileMatchError",
     "ResourceNotFoundException",
     "S3ExportingConfig",
     "S3ExportingLocation",
     "ThrottlingException",
+    "explain",
+    "find_matches",
 ]

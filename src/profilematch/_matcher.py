@@ -1,0 +1,566 @@
+"""The matching engine: from profile features to match groups with a confidence.
+
+Stages, each in its own module: block (candidate pairs), compare (comparison
+vectors), score (the Fellegi-Sunter model, trained or reused) and cluster
+(match groups). :func:`match_features` runs them for a job;
+:func:`find_matches` runs them on profiles or dicts for a notebook;
+:func:`explain` shows how any two profiles were scored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import multiprocessing
+import os
+import time
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from profilematch._block import candidate_pairs
+from profilematch._cluster import cluster
+from profilematch._compare import FAMILIES, LEVELS, MISSING, Vector, compare
+from profilematch._errors import BadRequestException
+from profilematch._features import ProfileFeatures, profile_features
+from profilematch._models import MatchItem, Profile
+from profilematch._score import (
+    DEFAULT_MODEL,
+    ModelParameters,
+    Scorer,
+    TermFrequencies,
+    estimate_u,
+    probability,
+    train_em,
+)
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+DEFAULT_THRESHOLD = 0.5
+"""Default match threshold on the pair confidence.
+
+The confidence is a posterior probability, so 0.5 is the point where a match is
+more likely than not. On the labelled sets (benchmarks/accuracy.py) the best
+pairwise F1 falls at thresholds between 0.3 and 0.9, and F1 at 0.5 is within
+one point of the best on each, so the natural cut-off needs no tuning.
+"""
+
+_RADIX = tuple(len(LEVELS[family]) for family in FAMILIES)
+_CHUNK = 20_000
+
+
+def _validate_options(options: MatchOptions) -> None:
+    problems = []
+    if not 0.0 <= options.threshold <= 1.0:
+        problems.append(("threshold", "range 0..1", options.threshold))
+    if options.max_block_size < 2:
+        problems.append(("max_block_size", "at least 2", options.max_block_size))
+    if options.workers is not None and options.workers < 1:
+        problems.append(("workers", "at least 1 or None", options.workers))
+    if options.u_sample_size < 1:
+        problems.append(("u_sample_size", "at least 1", options.u_sample_size))
+    if options.em_iterations < 0:
+        problems.append(("em_iterations", "at least 0", options.em_iterations))
+    if problems:
+        text = "; ".join(f"{f} must be {rule}, got {v!r}" for f, rule, v in problems)
+        field, rule, value = problems[0]
+        raise BadRequestException(
+            f"MatchOptions: {text}; pass values within these limits",
+            field=field,
+            rule=rule,
+            value=value,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MatchOptions:
+    """Options of a matching run.
+
+    Attributes:
+        threshold: Pairs with a confidence at or above this join a match group
+            (default :data:`DEFAULT_THRESHOLD`, 0.5).
+        max_block_size: A blocking key shared by more profiles makes no pairs.
+        seed: Seed of the random pairs that estimate u; same input and seed
+            give the same output.
+        default_region: Phone region for numbers without a country code when
+            the profile has no address country.
+        workers: Processes for comparing pairs; None uses every core when there
+            are many candidate pairs, 1 never forks.
+        u_sample_size: Number of random pairs that estimate u.
+        em_iterations: Largest number of EM iterations.
+        em_tolerance: EM stops when no parameter moves by more than this.
+        min_training_profiles: Below this many profiles the built-in model is
+            used instead of training one.
+    """
+
+    threshold: float = DEFAULT_THRESHOLD
+    max_block_size: int = 500
+    seed: int = 0
+    default_region: str = "US"
+    workers: int | None = None
+    u_sample_size: int = 200_000
+    em_iterations: int = 50
+    em_tolerance: float = 1e-5
+    min_training_profiles: int = 1_000
+
+    def __attrs_post_init__(self) -> None:
+        _validate_options(self)
+
+
+@attrs.frozen(kw_only=True)
+class MatchStats:
+    """Counts and timings of a matching run."""
+
+    profiles: int
+    candidate_pairs: int
+    pairs_scored: int
+    pairs_above_threshold: int
+    oversized_keys: Mapping[str, int]
+    invalid_values: Mapping[str, int]
+    seconds: Mapping[str, float]
+    trained: bool
+
+
+@attrs.frozen(kw_only=True)
+class MatchResult:
+    """Match groups, the model that scored them and the run's statistics."""
+
+    groups: list[MatchItem]
+    model: ModelParameters
+    stats: MatchStats
+
+
+def match_id(profile_ids: Iterable[str]) -> str:
+    """Stable MatchId of a match group: a hash of its sorted profile ids."""
+    joined = "\n".join(sorted(profile_ids))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+# The worker processes read these, inherited through fork.
+_WORK: dict[str, Any] = {}
+
+
+def _compare_chunk(bounds: tuple[int, int]) -> tuple[array[int], array[int]]:
+    """Compare the candidate pairs codes[start:stop] of the shared work."""
+    features: Sequence[ProfileFeatures] = _WORK["features"]
+    frequencies: TermFrequencies = _WORK["frequencies"]
+    codes: array[int] = _WORK["codes"]
+    n = len(features)
+    vectors = array("l")
+    counts = array("l")
+    for code in codes[bounds[0] : bounds[1]]:
+        i, j = divmod(code, n)
+        vector, exact = compare(features[i], features[j])
+        packed = 0
+        for level, radix in zip(vector, _RADIX, strict=True):
+            packed = packed * radix + level
+        vectors.append(packed)
+        for slot, family in enumerate(("name", "email", "phone")):
+            value = exact[slot]
+            counts.append(frequencies.count(family, value) if value else 1)
+    return vectors, counts
+
+
+def _unpack(packed: int) -> Vector:
+    levels = []
+    for radix in reversed(_RADIX):
+        packed, level = divmod(packed, radix)
+        levels.append(level)
+    return tuple(reversed(levels))
+
+
+def _use_workers(options: MatchOptions, pairs: int) -> int:
+    if options.workers is not None:
+        return options.workers
+    if pairs < 200_000 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return os.cpu_count() or 1
+
+
+def _compare_all(
+    features: Sequence[ProfileFeatures],
+    codes: array[int],
+    frequencies: TermFrequencies,
+    options: MatchOptions,
+    progress: Progress | None,
+) -> tuple[array[int], array[int]]:
+    """Comparison vectors (packed) and shared-value counts of every pair."""
+    _WORK.update(features=features, frequencies=frequencies, codes=codes)
+    chunks = [(s, min(s + _CHUNK, len(codes))) for s in range(0, len(codes), _CHUNK)]
+    vectors = array("l")
+    counts = array("l")
+    workers = _use_workers(options, len(codes))
+    try:
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                for done, (v, c) in enumerate(pool.imap(_compare_chunk, chunks), 1):
+                    vectors.extend(v)
+                    counts.extend(c)
+                    if progress:
+                        progress("compare", done, len(chunks))
+        else:
+            for done, chunk in enumerate(chunks, 1):
+                v, c = _compare_chunk(chunk)
+                vectors.extend(v)
+                counts.extend(c)
+                if progress:
+                    progress("compare", done, len(chunks))
+    finally:
+        _WORK.clear()
+    return vectors, counts
+
+
+def match_features(
+    features: Sequence[ProfileFeatures],
+    *,
+    options: MatchOptions = MatchOptions(),
+    model: ModelParameters | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Find match groups among profiles already normalized into features.
+
+    Args:
+        features: One entry per profile; profile ids must be distinct.
+        options: Threshold, blocking limit, seed, workers and training options.
+        model: Parameters to reuse; None trains them on this data (or uses the
+            built-in model when there are fewer than
+            ``options.min_training_profiles`` profiles).
+        progress: Called as ``progress(stage, done, total)`` during the run.
+
+    Returns:
+        The match groups, the model used and the run's statistics.
+
+    Raises:
+        BadRequestException: Two profiles share a profile id.
+    """
+    ids = [item.profile_id for item in features]
+    if len(set(ids)) != len(ids):
+        duplicate = next(x for x, c in Counter(ids).items() if c > 1)
+        raise BadRequestException(
+            f"ProfileId must be unique within one run, got {duplicate!r} twice; "
+            "give each profile its own id",
+            field="ProfileId",
+            rule="unique",
+            value=duplicate,
+        )
+
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    n = len(features)
+    codes, oversized = candidate_pairs(features, max_block_size=options.max_block_size)
+    frequencies = TermFrequencies(features)
+    seconds["block"] = time.perf_counter() - clock
+    if progress:
+        progress("block", n, n)
+    logger.info("blocking: %d profiles, %d candidate pairs", n, len(codes))
+
+    clock = time.perf_counter()
+    vectors, counts = _compare_all(features, codes, frequencies, options, progress)
+    seconds["compare"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    trained = model is None and n >= options.min_training_profiles and len(codes) > 0
+    if trained:
+        u = estimate_u(features, sample_size=options.u_sample_size, seed=options.seed)
+        vector_counts = Counter(_unpack(p) for p in vectors)
+        m, prior = train_em(
+            vector_counts,
+            u=u,
+            start=attrs.evolve(DEFAULT_MODEL, u=u),
+            iterations=options.em_iterations,
+            tolerance=options.em_tolerance,
+        )
+        model = ModelParameters(
+            prior=prior, m=m, u=u, profiles=n, candidate_pairs=len(codes)
+        )
+    elif model is None:
+        model = DEFAULT_MODEL
+    seconds["train"] = time.perf_counter() - clock
+    if progress:
+        progress("train", 1, 1)
+
+    clock = time.perf_counter()
+    scorer = Scorer(model, frequencies)
+    edges = _score_pairs(scorer, codes, vectors, counts, n, options.threshold)
+    seconds["score"] = time.perf_counter() - clock
+    if progress:
+        progress("score", len(codes), len(codes))
+
+    clock = time.perf_counter()
+    cache: dict[tuple[int, int], float] = {}
+
+    def pair_probability(i: int, j: int) -> float:
+        found = cache.get((i, j))
+        if found is None:
+            vector, exact = compare(features[i], features[j])
+            found = cache[(i, j)] = scorer.probability(vector, exact)
+        return found
+
+    groups = [
+        MatchItem(
+            match_id=match_id(ids[x] for x in members),
+            profile_ids=tuple(sorted(ids[x] for x in members)),
+            confidence_score=round(confidence, 6),
+        )
+        for members, confidence in cluster(n, edges, pair_probability)
+    ]
+    seconds["cluster"] = time.perf_counter() - clock
+    if progress:
+        progress("cluster", len(groups), len(groups))
+
+    invalid: Counter[str] = Counter()
+    for item in features:
+        invalid.update(dict(item.invalid))
+    stats = MatchStats(
+        profiles=n,
+        candidate_pairs=len(codes),
+        pairs_scored=len(vectors),
+        pairs_above_threshold=len(edges),
+        oversized_keys=oversized,
+        invalid_values=dict(invalid),
+        seconds=seconds,
+        trained=trained,
+    )
+    logger.info(
+        "matching: %d profiles, %d candidate pairs, %d match groups in %.1f s",
+        n,
+        len(codes),
+        len(groups),
+        sum(seconds.values()),
+    )
+    return MatchResult(groups=groups, model=model, stats=stats)
+
+
+def _score_pairs(
+    scorer: Scorer,
+    codes: array[int],
+    vectors: array[int],
+    counts: array[int],
+    n: int,
+    threshold: float,
+) -> list[tuple[float, int, int]]:
+    """Links at or above the threshold, as (probability, i, j)."""
+    base: dict[int, float] = {}
+    exact_slots = [
+        (slot, FAMILIES.index(family))
+        for slot, family in enumerate(("name", "email", "phone"))
+    ]
+    adjust_cache: dict[tuple[int, int], float] = {}
+    edges = []
+    for index, (code, packed) in enumerate(zip(codes, vectors, strict=True)):
+        weight = base.get(packed)
+        vector = None
+        if weight is None:
+            vector = _unpack(packed)
+            weight = base[packed] = scorer.match_weight(vector)
+        for slot, family_index in exact_slots:
+            count = counts[3 * index + slot]
+            if count > 1:
+                key = (family_index, count)
+                delta = adjust_cache.get(key)
+                if delta is None:
+                    delta = adjust_cache[key] = scorer.count_adjustment(
+                        family_index, count
+                    )
+                weight += delta
+        confidence = probability(weight)
+        if confidence >= threshold:
+            i, j = divmod(code, n)
+            edges.append((confidence, i, j))
+    return edges
+
+
+def _stable_id(data: Mapping[str, Any], seen: Counter[str]) -> str:
+    """A profile id from the profile's content, distinct for repeated content."""
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    seen[text] += 1
+    if seen[text] > 1:
+        text = f"{text}#{seen[text]}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _as_profiles(profiles: Iterable[Profile | Mapping[str, Any]]) -> list[Profile]:
+    """Profiles from Profiles or PascalCase dicts, each with a profile id."""
+    seen: Counter[str] = Counter()
+    result = []
+    for item in profiles:
+        profile = item if isinstance(item, Profile) else Profile.from_dict(item)
+        if profile.profile_id is None:
+            profile = attrs.evolve(
+                profile, profile_id=_stable_id(profile.to_dict(), seen)
+            )
+        result.append(profile)
+    return result
+
+
+def find_matches(
+    profiles: Iterable[Profile | Mapping[str, Any]],
+    *,
+    model: ModelParameters | None = None,
+    **options: Any,
+) -> list[MatchItem]:
+    """Find match groups among profiles, without a store (for notebooks).
+
+    Args:
+        profiles: Profiles, or dicts in the service's PascalCase shape. A
+            profile without ProfileId gets a stable id: a hash of its content.
+        model: Parameters to reuse instead of training.
+        **options: Any :class:`MatchOptions` field, such as ``threshold=0.8``.
+
+    Returns:
+        The match groups, highest confidence first, then by MatchId.
+
+    Raises:
+        BadRequestException: A dict is not a valid profile, or an option is
+            out of range.
+
+    Example:
+        >>> groups = find_matches([{"FirstName": "Ada", "LastName": "Lind"}])
+        >>> groups
+        []
+    """
+    match_options = MatchOptions(**options)
+    items = _as_profiles(profiles)
+    features = [
+        profile_features(p, default_region=match_options.default_region) for p in items
+    ]
+    result = match_features(features, options=match_options, model=model)
+    return sorted(result.groups, key=lambda g: (-g.confidence_score, g.match_id))
+
+
+@attrs.frozen
+class FamilyExplanation:
+    """How one attribute family contributed to a pair's score."""
+
+    family: str
+    level: str
+    m: float | None
+    u: float | None
+    match_weight: float
+
+
+@attrs.frozen
+class Explanation:
+    """Per attribute family: level, m, u and match weight; then the total."""
+
+    families: tuple[FamilyExplanation, ...]
+    prior_weight: float
+    match_weight: float
+    probability: float
+
+    def __str__(self) -> str:
+        lines = [f"{'family':<11} {'level':<25} {'m':>9} {'u':>9} {'weight':>7}"]
+        for row in self.families:
+            m = f"{row.m:.3g}" if row.m is not None else "-"
+            u = f"{row.u:.3g}" if row.u is not None else "-"
+            lines.append(
+                f"{row.family:<11} {row.level:<25} {m:>9} {u:>9} "
+                f"{row.match_weight:>7.2f}"
+            )
+        lines.append(
+            f"{'prior':<11} {'':<25} {'':>9} {'':>9} {self.prior_weight:>7.2f}"
+        )
+        lines.append(
+            f"{'total':<11} {'':<25} {'':>9} {'':>9} {self.match_weight:>7.2f}"
+            f"  probability {self.probability:.4f}"
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(value))}</td>"
+                for value in (
+                    row.family,
+                    row.level,
+                    "-" if row.m is None else f"{row.m:.3g}",
+                    "-" if row.u is None else f"{row.u:.3g}",
+                    f"{row.match_weight:.2f}",
+                )
+            )
+            + "</tr>"
+            for row in self.families
+        )
+        return (
+            "<table><thead><tr><th>family</th><th>level</th><th>m</th><th>u</th>"
+            f"<th>match weight</th></tr></thead><tbody>{cells}"
+            f"<tr><td>prior</td><td></td><td></td><td></td>"
+            f"<td>{self.prior_weight:.2f}</td></tr>"
+            f"<tr><th>total</th><td></td><td></td><td></td>"
+            f"<th>{self.match_weight:.2f} (probability {self.probability:.4f})</th>"
+            "</tr></tbody></table>"
+        )
+
+
+def _to_features(
+    item: ProfileFeatures | Profile | Mapping[str, Any], options: MatchOptions
+) -> ProfileFeatures:
+    if isinstance(item, ProfileFeatures):
+        return item
+    profile = item if isinstance(item, Profile) else Profile.from_dict(item)
+    return profile_features(profile, default_region=options.default_region)
+
+
+def explain(
+    a: ProfileFeatures | Profile | Mapping[str, Any],
+    b: ProfileFeatures | Profile | Mapping[str, Any],
+    *,
+    model: ModelParameters = DEFAULT_MODEL,
+    options: MatchOptions = MatchOptions(),
+) -> Explanation:
+    """Explain the score of two profiles, family by family.
+
+    Exact levels are not weakened by term frequency here, since that depends
+    on the other profiles of a run; the weights are the model's own.
+
+    Args:
+        a: One profile (features, a Profile or a PascalCase dict).
+        b: The other profile.
+        model: The model to score with (a job's trained model, or the default).
+        options: Options whose default region applies to phones.
+
+    Returns:
+        The explanation; ``str()`` is a terminal table, and notebooks show an
+        HTML table.
+    """
+    vector, _ = compare(_to_features(a, options), _to_features(b, options))
+    rows = []
+    for family, level in zip(FAMILIES, vector, strict=True):
+        rows.append(
+            FamilyExplanation(
+                family=family,
+                level=LEVELS[family][level],
+                m=None if level == MISSING else model.m[family][level],
+                u=None if level == MISSING else model.u[family][level],
+                match_weight=model.weight(family, level),
+            )
+        )
+    total = model.prior_weight + sum(row.match_weight for row in rows)
+    return Explanation(
+        families=tuple(rows),
+        prior_weight=model.prior_weight,
+        match_weight=total,
+        probability=probability(total),
+    )
+
+
+__all__ = [
+    "Explanation",
+    "FamilyExplanation",
+    "MatchOptions",
+    "MatchResult",
+    "MatchStats",
+    "explain",
+    "find_matches",
+    "match_features",
+    "match_id",
+]
