@@ -679,3 +679,17 @@ def test_describe_value_shortens_long_values_and_names_odd_types():
     assert "'ab'" == describe_value("ab")
     assert describe_value("x" * 500).endswith("... (500 characters)")
     assert "[1] (a list)" == describe_value([1])
+
+
+def test_from_dicts_builds_all_or_reports_every_bad_item():
+    """from_dicts returns every model, or one error naming each bad item."""
+    good = {"FirstName": "Ana"}
+
+    built = pm.Profile.from_dicts([good, good], prefix="Profiles")
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.Profile.from_dicts([good, {"Gender": "F"}, "x"], prefix="Profiles")
+
+    assert (pm.Profile(first_name="Ana"),) * 2 == built
+    assert ["Profiles[1].Gender", "Profiles[2]"] == [
+        problem.field for problem in caught.value.problems
+    ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -485,6 +485,34 @@ class _Model:
         checker.raise_if_any()
 
         return result  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dicts(
+        cls: type[_M], items: Iterable[Mapping[str, Any]], *, prefix: str = ""
+    ) -> tuple[_M, ...]:
+        """Build many models at once, all or none.
+
+        Args:
+            items: dicts in the service's shape.
+            prefix: the path of the list in the request (``"Profiles"``);
+                item ``i`` is reported as ``Profiles[i]``.
+
+        Returns:
+            The models, in order.
+
+        Raises:
+            BadRequestException: listing the problems of every item.
+        """
+        checker = Checker(prefix)
+        models = []
+        for i, data in enumerate(items):
+            if isinstance(data, Mapping):
+                models.append(cls._build(checker.at(f"[{i}]"), data))
+            else:
+                checker.problems.append(_not_a_mapping(checker.path(f"[{i}]"), data))
+        checker.raise_if_any()
+
+        return tuple(models)
 
     @classmethod
     def _build(cls, checker: Checker, data: Mapping[str, Any]) -> Any:
