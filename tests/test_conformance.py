@@ -145,7 +145,7 @@ RESPONSES = [
     RESPONSES,
     ids=[f"{shape}-{cls.__name__}" for shape, cls, _ in RESPONSES],
 )
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_to_dict_fits_the_published_shape(shape_name, cls, wrap, data):
     """The dict form of generated models fits the service's published shape."""
