@@ -123,6 +123,14 @@ def _response(cls: type[Any], wrap: str | None) -> st.SearchStrategy[Any]:
     if wrap is None:
         return models.map(lambda model: model.to_dict())
 
+    if wrap == "List":
+        # Jobs are listed in their shorter list-item form.
+        return st.lists(models, max_size=3).map(
+            lambda jobs: {
+                "IdentityResolutionJobsList": [job.to_list_item_dict() for job in jobs]
+            }
+        )
+
     return st.lists(models, max_size=3).map(
         lambda items: {wrap: [item.to_dict() for item in items]}
     )
@@ -136,6 +144,7 @@ RESPONSES = [
     ("BatchGetProfileResponse", pm.Profile, "Profiles"),
     ("BatchGetProfileResponse", pm.BatchGetProfileError, "Errors"),
     ("ListDomainsResponse", pm.ListDomainItem, "Items"),
+    ("ListIdentityResolutionJobsResponse", pm.IdentityResolutionJob, "List"),
     ("MergeProfilesRequest", pm.FieldSourceProfileIds, None),
 ]
 

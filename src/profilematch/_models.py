@@ -902,6 +902,20 @@ _JOB_STATUSES = (
 )
 
 
+_JOB_LIST_ITEM = frozenset(
+    (
+        "DomainName",
+        "JobId",
+        "Status",
+        "JobStartTime",
+        "JobEndTime",
+        "JobStats",
+        "ExportingLocation",
+        "Message",
+    )
+)
+
+
 @attrs.frozen(kw_only=True)
 class IdentityResolutionJob(_Model):
     """One run of identity resolution over a domain."""
@@ -917,6 +931,17 @@ class IdentityResolutionJob(_Model):
     exporting_location: ExportingLocation | None = _nested(ExportingLocation)
     job_stats: JobStats | None = _nested(JobStats)
     message: str | None = _str_field(length=(None, 2048), pattern=r".*")
+
+    def to_list_item_dict(self) -> dict[str, Any]:
+        """The job as ListIdentityResolutionJobs lists it.
+
+        Returns:
+            :meth:`to_dict` without the members a list item does not carry
+            (LastUpdatedAt, JobExpirationTime, AutoMerging).
+        """
+        full = self.to_dict()
+
+        return {key: value for key, value in full.items() if key in _JOB_LIST_ITEM}
 
 
 @attrs.frozen(kw_only=True)
