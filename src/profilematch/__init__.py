@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from profilematch._client import (
+    BatchGetProfileResult,
+    Client,
+    DomainsPage,
+    ProfilesPage,
+)
+from profilematch._config import get_default_region, set_default_region
 from profilematch._errors import (
     AccessDeniedException,
     BadRequestException,
@@ -52,11 +59,14 @@ __all__ = [
     "AutoMerging",
     "BadRequestException",
     "BatchGetProfileError",
+    "BatchGetProfileResult",
+    "Client",
     "ConflictResolution",
     "Consolidation",
     "ContactPreference",
     "Domain",
     "DomainStats",
+    "DomainsPage",
     "EngagementPreferences",
     "Explanation",
     "ExportingConfig",
@@ -76,10 +86,13 @@ __all__ = [
     "ModelParameters",
     "Profile",
     "ProfileMatchError",
+    "ProfilesPage",
     "ResourceNotFoundException",
     "S3ExportingConfig",
     "S3ExportingLocation",
     "ThrottlingException",
     "explain",
     "find_matches",
+    "get_default_region",
+    "set_default_region",
 ]

@@ -971,8 +971,8 @@ class Store:
             params.extend([domain, key_name, *values])
         joiner = " INTERSECT " if logical_operator == "AND" else " UNION "
         query = (
-            f"SELECT profile_id FROM ({joiner.join(selects)}) WHERE profile_id > ? "
-            "ORDER BY profile_id LIMIT ?"
+            f"SELECT DISTINCT profile_id FROM ({joiner.join(selects)}) "
+            "WHERE profile_id > ? ORDER BY profile_id LIMIT ?"
         )
 
         with self.snapshot() as connection:

@@ -1,0 +1,1257 @@
+"""The Client: the service's operations as Python calls over the embedded store.
+
+Every call checks its input against the service model before touching the
+store, and raises BadRequestException naming the field, the rule and the value
+received. Responses are the models of :mod:`profilematch._models`, whose
+``to_dict()`` is the service's response shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import phonenumbers
+
+from profilematch._config import check_region, get_default_region
+from profilematch._errors import BadRequestException
+from profilematch._features import profile_features
+from profilematch._models import (
+    BatchGetProfileError,
+    Domain,
+    DomainStats,
+    FoundByKeyValue,
+    ListDomainItem,
+    MatchesPage,
+    Matching,
+    MatchItem,
+    Profile,
+    service_name,
+)
+from profilematch._paging import (
+    PageToken,
+    check_max_results,
+    decode_token,
+    encode_token,
+)
+from profilematch._store import (
+    DomainRecord,
+    ProfileRecord,
+    ProfileWrite,
+    Store,
+    utc_now,
+)
+from profilematch._validate import Checker, Problem
+
+__all__ = [
+    "SEARCH_KEYS",
+    "BatchGetProfileResult",
+    "Client",
+    "DomainsPage",
+    "ProfilesPage",
+    "search_keys",
+]
+
+logger = logging.getLogger(__name__)
+
+_DOMAIN_NAME_PATTERN = r"^[a-zA-Z0-9_-]+$"
+_PROFILE_ID_PATTERN = r"[a-f0-9]{32}"
+_KEY_NAME_PATTERN = r"^[a-zA-Z0-9_-]+$"
+_BATCH_GET_RANGE = (1, 20)
+_ADDITIONAL_KEYS_RANGE = (1, 4)
+_SEARCH_VALUE_LENGTH = (1, 255)
+_SEARCH_VALUES_MAX = 100
+
+SEARCH_KEYS = ("_account", "_email", "_fullName", "_phone", "_profileId")
+"""The search keys search_profiles understands."""
+
+_PHONE_FIELDS = (
+    "PhoneNumber",
+    "MobilePhoneNumber",
+    "HomePhoneNumber",
+    "BusinessPhoneNumber",
+)
+_EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
+_ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
+_OUTPUT_ONLY = ("ProfileId", "FoundByItems")
+
+# Domain members kept in the store's config; the rest are derived.
+_DOMAIN_DERIVED = ("DomainName", "CreatedAt", "LastUpdatedAt", "Stats")
+
+
+class _Unset:
+    """The type of UNSET: an argument that was not passed."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@attrs.frozen(kw_only=True)
+class DomainsPage:
+    """One page of list_domains: the domains and the token for the next page."""
+
+    items: tuple[ListDomainItem, ...] = ()
+    next_token: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page in the ListDomains response shape."""
+        result: dict[str, Any] = {"Items": [item.to_dict() for item in self.items]}
+        if self.next_token is not None:
+            result["NextToken"] = self.next_token
+        return result
+
+
+@attrs.frozen(kw_only=True)
+class ProfilesPage:
+    """One page of search_profiles: the profiles and the token for the next page."""
+
+    items: tuple[Profile, ...] = ()
+    next_token: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page in the SearchProfiles response shape."""
+        result: dict[str, Any] = {"Items": [item.to_dict() for item in self.items]}
+        if self.next_token is not None:
+            result["NextToken"] = self.next_token
+        return result
+
+
+@attrs.frozen(kw_only=True)
+class BatchGetProfileResult:
+    """What batch_get_profile found, and an error for each id it did not."""
+
+    profiles: tuple[Profile, ...] = ()
+    errors: tuple[BatchGetProfileError, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result in the BatchGetProfile response shape."""
+        return {
+            "Errors": [error.to_dict() for error in self.errors],
+            "Profiles": [profile.to_dict() for profile in self.profiles],
+        }
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _phone_keys(raw: str, region: str) -> list[str]:
+    keys = [raw.strip()]
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return keys
+    if phonenumbers.is_possible_number(number):
+        keys.append(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        )
+    return keys
+
+
+def _search_values(key_name: str, value: str, region: str) -> list[str]:
+    """The stored key values a search value looks up."""
+    if key_name == "_phone":
+        return _phone_keys(value, region)
+    if key_name in ("_email", "_fullName"):
+        return [_fold(value)]
+    return [value.strip()]
+
+
+def search_keys(
+    raw: Mapping[str, Any], profile_id: str, *, region: str
+) -> tuple[tuple[str, str], ...]:
+    """Return the search keys of a profile in the service's shape.
+
+    Phones are kept raw and in E.164 (read with ``region`` when they carry no
+    country code); emails and full names are case-folded with their spaces
+    collapsed, so a search matches regardless of case.
+
+    Args:
+        raw: the profile in the service's shape.
+        profile_id: its id.
+        region: the phone region for numbers without a country code.
+
+    Returns:
+        Distinct ``(key_name, key_value)`` pairs.
+    """
+    keys: dict[tuple[str, str], None] = {("_profileId", profile_id): None}
+
+    account = raw.get("AccountNumber")
+    if account:
+        keys["_account", account.strip()] = None
+    for field in _EMAIL_FIELDS:
+        if raw.get(field):
+            keys["_email", _fold(raw[field])] = None
+    for field in _PHONE_FIELDS:
+        if raw.get(field):
+            for value in _phone_keys(raw[field], region):
+                keys["_phone", value] = None
+    parts = [raw.get(name) or "" for name in ("FirstName", "MiddleName", "LastName")]
+    if any(parts):
+        keys["_fullName", _fold(" ".join(parts))] = None
+        keys["_fullName", _fold(f"{parts[0]} {parts[2]}")] = None
+
+    return tuple(key for key in keys if key[1])
+
+
+def _features_json(profile: Profile, region: str) -> str:
+    """The profile's canonical features, as the matcher reads them back."""
+    return profile_features(profile, default_region=region).to_json()
+
+
+def _check_string(
+    checker: Checker, name: str, value: object, pattern: str, length: tuple[int, int]
+) -> bool:
+    if not checker.check_type(name, value, str, "string"):
+        return False
+    assert isinstance(value, str)
+    return checker.check_length(name, value, *length) and checker.check_pattern(
+        name, value, pattern
+    )
+
+
+def _check_domain_name(checker: Checker, domain_name: object) -> None:
+    _check_string(checker, "DomainName", domain_name, _DOMAIN_NAME_PATTERN, (1, 64))
+
+
+def _check_profile_id(checker: Checker, name: str, profile_id: object) -> None:
+    if checker.check_type(name, profile_id, str, "string"):
+        assert isinstance(profile_id, str)
+        checker.check_pattern(name, profile_id, _PROFILE_ID_PATTERN)
+
+
+def _checked(**problems_for: Any) -> None:
+    """Run quick checks of scalar arguments and raise once for every problem."""
+    checker = Checker()
+    for name, value in problems_for.items():
+        if name == "DomainName":
+            _check_domain_name(checker, value)
+        elif name == "ProfileId":
+            _check_profile_id(checker, name, value)
+    checker.raise_if_any()
+
+
+def _domain_config(domain: Domain) -> dict[str, Any]:
+    data = domain.to_dict()
+    for name in _DOMAIN_DERIVED:
+        data.pop(name, None)
+    return data
+
+
+def _as_matching(matching: object) -> Matching | None:
+    if matching is None or isinstance(matching, Matching):
+        return matching
+    if isinstance(matching, Mapping):
+        return Matching.from_dict(matching, prefix="Matching")
+    raise BadRequestException(
+        f"Matching: must be a Matching or a dict in the service's shape, got "
+        f"{matching!r}; pass profilematch.Matching(enabled=True)",
+        field="Matching",
+        rule="type structure",
+        value=matching,
+    )
+
+
+def _profile_from_record(record: ProfileRecord) -> Profile:
+    return Profile.from_dict({**record.raw, "ProfileId": record.profile_id})
+
+
+@attrs.define
+class Client:
+    """Identity resolution over an embedded SQLite store.
+
+    Args:
+        path: a database file, created with its schema on first use; None (the
+            default) or ``":memory:"`` keeps everything in memory.
+        default_region: the phone region for numbers written without a country
+            code when a profile's address names no country; None uses the
+            library default (``profilematch.get_default_region()``, "US").
+
+    The client is a context manager, and safe to share between threads; two
+    processes may use one file at once.
+
+    Example:
+        >>> import profilematch as pm
+        >>> with pm.Client() as client:
+        ...     domain = client.create_domain("retail", default_expiration_days=366)
+        ...     domain.domain_name
+        'retail'
+    """
+
+    path: str | os.PathLike[str] | None = None
+    default_region: str | None = attrs.field(default=None, kw_only=True)
+    _store: Store = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.default_region is not None:
+            check_region(self.default_region)
+        target = None if self.path is None else os.fspath(self.path)
+        self._store = Store(target)
+
+    @property
+    def store(self) -> Store:
+        """The store under this client, for the job runner and merging."""
+        return self._store
+
+    @property
+    def region(self) -> str:
+        """The phone region in force: this client's, else the library default."""
+        return self.default_region or get_default_region()
+
+    def close(self) -> None:
+        """Close the store; the client cannot be used afterwards."""
+        self._store.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- domains -------------------------------------------------------------
+
+    def _domain(self, record: DomainRecord, *, stats: bool = False) -> Domain:
+        data: dict[str, Any] = {
+            **record.config,
+            "DomainName": record.domain_name,
+            "CreatedAt": record.created_at,
+            "LastUpdatedAt": record.last_updated_at,
+        }
+        if stats:
+            count = self._store.count_profiles(record.domain_name)
+            data["Stats"] = DomainStats(
+                profile_count=count, metering_profile_count=count
+            ).to_dict()
+        return Domain.from_dict(data)
+
+    def create_domain(
+        self,
+        domain_name: str,
+        *,
+        default_expiration_days: int,
+        matching: Matching | Mapping[str, Any] | None = None,
+        default_encryption_key: str | None = None,
+        dead_letter_queue_url: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Domain:
+        """Create a domain: a named set of profiles with its matching settings.
+
+        Args:
+            domain_name: 1 to 64 characters of letters, digits, ``_`` and ``-``.
+            default_expiration_days: 1 to 1098.
+            matching: identity resolution settings (a Matching or its dict);
+                get_matches needs ``Matching(enabled=True)``.
+            default_encryption_key: kept for parity with the service (0 to 255
+                characters); profilematch does not encrypt.
+            dead_letter_queue_url: kept for parity (0 to 255 characters).
+            tags: 1 to 50 tags.
+
+        Returns:
+            The new Domain.
+
+        Raises:
+            BadRequestException: a rule is broken, or the domain exists.
+
+        Example:
+            >>> client = Client()
+            >>> client.create_domain(
+            ...     "retail", default_expiration_days=366,
+            ...     matching=Matching(enabled=True)).matching.enabled
+            True
+        """
+        now = utc_now()
+        domain = Domain(
+            domain_name=domain_name,
+            default_expiration_days=default_expiration_days,
+            default_encryption_key=default_encryption_key,
+            dead_letter_queue_url=dead_letter_queue_url,
+            matching=_as_matching(matching),
+            created_at=now,
+            last_updated_at=now,
+            tags=tags,
+        )
+
+        record = self._store.insert_domain(domain_name, _domain_config(domain), now=now)
+        logger.info("created domain %s", domain_name)
+
+        return self._domain(record)
+
+    def get_domain(self, domain_name: str) -> Domain:
+        """Return a domain with its settings and profile count.
+
+        Raises:
+            BadRequestException: the name breaks the DomainName rules.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> client.get_domain("retail").stats.profile_count
+            0
+        """
+        _checked(DomainName=domain_name)
+
+        return self._domain(self._store.get_domain(domain_name), stats=True)
+
+    def update_domain(
+        self,
+        domain_name: str,
+        *,
+        default_expiration_days: int = UNSET,
+        matching: Matching | Mapping[str, Any] | None = UNSET,
+        default_encryption_key: str | None = UNSET,
+        dead_letter_queue_url: str | None = UNSET,
+        tags: Mapping[str, str] | None = UNSET,
+    ) -> Domain:
+        """Change some settings of a domain; settings not passed are kept.
+
+        Passing None for an optional setting removes it.
+
+        Raises:
+            BadRequestException: a rule is broken.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> client.update_domain("retail", default_expiration_days=90
+            ...     ).default_expiration_days
+            90
+        """
+        _checked(DomainName=domain_name)
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("default_expiration_days", default_expiration_days),
+                ("default_encryption_key", default_encryption_key),
+                ("dead_letter_queue_url", dead_letter_queue_url),
+                ("tags", tags),
+            )
+            if value is not UNSET
+        }
+        if matching is not UNSET:
+            changes["matching"] = _as_matching(matching)
+
+        now = utc_now()
+        with self._store.atomic():
+            current = self._domain(self._store.get_domain(domain_name))
+            updated = current.evolve(**changes, last_updated_at=now)
+            record = self._store.update_domain(
+                domain_name, _domain_config(updated), now=now
+            )
+
+        return self._domain(record)
+
+    def delete_domain(self, domain_name: str) -> str:
+        """Delete a domain with its profiles, jobs and match results.
+
+        Returns:
+            A message saying what was deleted.
+
+        Raises:
+            BadRequestException: the name breaks the DomainName rules.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> client.delete_domain("retail")
+            'Domain retail deleted'
+        """
+        _checked(DomainName=domain_name)
+
+        self._store.delete_domain(domain_name)
+        logger.info("deleted domain %s", domain_name)
+
+        return f"Domain {domain_name} deleted"
+
+    def list_domains(
+        self, max_results: int = 100, next_token: str | None = None
+    ) -> DomainsPage:
+        """List domains in name order, a page at a time.
+
+        Args:
+            max_results: 1 to 100 domains per page.
+            next_token: the previous page's ``next_token``, or None.
+
+        Returns:
+            A DomainsPage; its ``next_token`` is None on the last page.
+
+        Raises:
+            BadRequestException: max_results out of range, or a bad token.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> [item.domain_name for item in client.list_domains().items]
+            ['retail']
+        """
+        limit = check_max_results(max_results)
+        after = None
+        if next_token is not None:
+            after = self._decode("domains", "", next_token).position
+            if not isinstance(after, str):
+                raise self._bad_position(next_token)
+
+        records = self._store.list_domains(limit=limit + 1, after=after)
+        items = tuple(
+            ListDomainItem.from_dict(
+                {
+                    "DomainName": record.domain_name,
+                    "CreatedAt": record.created_at,
+                    "LastUpdatedAt": record.last_updated_at,
+                    **(
+                        {"Tags": record.config["Tags"]}
+                        if "Tags" in record.config
+                        else {}
+                    ),
+                }
+            )
+            for record in records[:limit]
+        )
+        token = None
+        if len(records) > limit:
+            token = self._encode("domains", "", None, items[-1].domain_name)
+
+        return DomainsPage(items=items, next_token=token)
+
+    # -- tokens ----------------------------------------------------------------
+
+    def _encode(
+        self, kind: str, domain: str, generation: int | None, position: Any
+    ) -> str:
+        return encode_token(
+            self._store.token_secret(),
+            PageToken(
+                kind=kind, domain=domain, generation=generation, position=position
+            ),
+        )
+
+    def _decode(self, kind: str, domain: str, next_token: object) -> PageToken:
+        return decode_token(
+            self._store.token_secret(), next_token, kind=kind, domain=domain
+        )
+
+    @staticmethod
+    def _bad_position(next_token: str) -> BadRequestException:
+        return BadRequestException(
+            "next_token: the token is malformed (bad position); start again from "
+            "the first page with next_token=None",
+            field="next_token",
+            rule="valid token",
+            value=next_token,
+        )
+
+    # -- profiles ----------------------------------------------------------------
+
+    def _prepare(
+        self, profile: Profile, profile_id: str, source_name: str | None
+    ) -> ProfileWrite:
+        raw = profile.to_dict()
+        for name in _OUTPUT_ONLY:
+            raw.pop(name, None)
+
+        return ProfileWrite(
+            profile_id=profile_id,
+            raw=raw,
+            features_json=_features_json(profile, self.region),
+            keys=search_keys(raw, profile_id, region=self.region),
+            source_name=source_name,
+        )
+
+    def prepare_profile(
+        self, profile: Profile, *, source_name: str | None = None
+    ) -> ProfileWrite:
+        """Turn a Profile with an id into a store write: raw JSON, features, keys.
+
+        For code that rewrites stored profiles (merging), so features and search
+        keys are computed the same way as at ingest.
+
+        Raises:
+            BadRequestException: the profile has no ProfileId.
+        """
+        if profile.profile_id is None:
+            raise BadRequestException(
+                "ProfileId: required to rewrite a stored profile, got None; set the "
+                "id of the profile being rewritten",
+                field="ProfileId",
+                rule="required",
+                value=None,
+            )
+
+        return self._prepare(profile, profile.profile_id, source_name)
+
+    @staticmethod
+    def _check_source_name(source_name: object) -> None:
+        if source_name is None:
+            return
+        checker = Checker()
+        if checker.check_type("SourceName", source_name, str, "string"):
+            assert isinstance(source_name, str)
+            checker.check_length("SourceName", source_name, 1, 255)
+        checker.raise_if_any()
+
+    def create_profile(
+        self,
+        domain_name: str,
+        profile: Profile | Mapping[str, Any] | None = None,
+        *,
+        source_name: str | None = None,
+        **fields: Any,
+    ) -> str:
+        """Store one profile and return its new id.
+
+        Args:
+            domain_name: the domain.
+            profile: a Profile, or a dict in the service's shape
+                (``{"FirstName": "Ann"}``); or leave it out and pass snake_case
+                fields (``first_name="Ann"``).
+            source_name: where the profile comes from (1 to 255 characters),
+                used when merging resolves conflicts by source.
+            **fields: Profile fields, when ``profile`` is not given.
+
+        Returns:
+            The profile id: 32 lowercase hexadecimal characters.
+
+        Raises:
+            BadRequestException: a rule of the service's Profile is broken.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> len(client.create_profile("retail", first_name="Ann"))
+            32
+        """
+        if profile is None:
+            profile = Profile(**fields)
+        elif fields:
+            raise BadRequestException(
+                "create_profile: pass either a profile or fields, not both; got "
+                f"fields {sorted(fields)}",
+                field="Profile",
+                rule="one of profile or fields",
+                value=sorted(fields),
+            )
+
+        return self.put_profiles(domain_name, [profile], source_name=source_name)[0]
+
+    def put_profiles(
+        self,
+        domain_name: str,
+        profiles: Iterable[Profile | Mapping[str, Any]],
+        *,
+        source_name: str | None = None,
+    ) -> list[str]:
+        """Store many profiles at once, all or nothing.
+
+        Every row is checked first; one bad row refuses the whole call and
+        nothing is written. A row may carry its own ``ProfileId`` (32 lowercase
+        hex characters, not yet used in the domain); otherwise one is made.
+
+        Args:
+            domain_name: the domain.
+            profiles: Profiles, or dicts in the service's shape.
+            source_name: where the profiles come from (1 to 255 characters).
+
+        Returns:
+            The profile ids, in input order.
+
+        Raises:
+            BadRequestException: naming the row (``Profiles[3].EmailAddress``),
+                the rule and the value; nothing was written.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> ids = client.put_profiles("retail", [{"FirstName": "Ann"},
+            ...                                      {"FirstName": "Bo"}])
+            >>> len(ids)
+            2
+        """
+        _checked(DomainName=domain_name)
+        self._check_source_name(source_name)
+        self._store.get_domain(domain_name)
+
+        problems: list[Problem] = []
+        parsed: list[Profile] = []
+        for index, row in enumerate(profiles):
+            prefix = f"Profiles[{index}]"
+            try:
+                profile = self._as_profile(row, prefix)
+            except BadRequestException as error:
+                problems.extend(_problems_of(error, prefix))
+                continue
+            if profile.found_by_items is not None:
+                problems.append(
+                    Problem(
+                        field=f"{prefix}.FoundByItems",
+                        rule="output only",
+                        value=profile.found_by_items,
+                        fix="remove it; search_profiles fills it in",
+                    )
+                )
+            parsed.append(profile)
+
+        seen: dict[str, int] = {}
+        for index, profile in enumerate(parsed):
+            if profile.profile_id is None:
+                continue
+            if profile.profile_id in seen:
+                problems.append(
+                    Problem(
+                        field=f"Profiles[{index}].ProfileId",
+                        rule="unique",
+                        value=profile.profile_id,
+                        fix=f"it repeats Profiles[{seen[profile.profile_id]}]; give "
+                        "each profile its own id or leave it out",
+                    )
+                )
+            seen[profile.profile_id] = index
+        if not problems and seen:
+            taken = self._store.get_profiles(domain_name, list(seen))
+            for profile_id in taken:
+                problems.append(
+                    Problem(
+                        field=f"Profiles[{seen[profile_id]}].ProfileId",
+                        rule="unique",
+                        value=profile_id,
+                        fix="that profile exists already; change it with "
+                        "update_profile, or leave the id out",
+                    )
+                )
+        Checker(problems=problems).raise_if_any()
+
+        ids = [profile.profile_id or uuid.uuid4().hex for profile in parsed]
+        writes = [
+            self._prepare(profile, profile_id, source_name)
+            for profile, profile_id in zip(parsed, ids, strict=True)
+        ]
+        self._store.insert_profiles(domain_name, writes)
+        logger.info("domain %s: stored %d profiles", domain_name, len(writes))
+
+        return ids
+
+    @staticmethod
+    def _as_profile(row: object, prefix: str) -> Profile:
+        if isinstance(row, Profile):
+            return row
+        if isinstance(row, Mapping):
+            return Profile.from_dict(row, prefix=prefix)
+        raise BadRequestException(
+            f"{prefix}: must be a Profile or a dict in the service's shape, got "
+            f"{type(row).__name__}; pass Profile objects or dicts",
+            field=prefix,
+            rule="type structure",
+            value=row,
+        )
+
+    def get_profile(self, domain_name: str, profile_id: str) -> Profile:
+        """Return one stored profile.
+
+        Raises:
+            BadRequestException: the domain name or profile id breaks its rules.
+            ResourceNotFoundException: no such domain or profile; for a merged
+                profile the message names the profile it was merged into.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> pid = client.create_profile("retail", first_name="Ann")
+            >>> client.get_profile("retail", pid).first_name
+            'Ann'
+        """
+        _checked(DomainName=domain_name, ProfileId=profile_id)
+
+        return _profile_from_record(self._store.get_profile(domain_name, profile_id))
+
+    def update_profile(
+        self,
+        domain_name: str,
+        profile_id: str,
+        changes: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> str:
+        """Change some fields of a stored profile, as the service's UpdateProfile.
+
+        A field left out is kept; an empty string removes it. Addresses and
+        Attributes are updated member by member the same way.
+
+        Args:
+            domain_name: the domain.
+            profile_id: the profile to change.
+            changes: the changes in the service's shape
+                (``{"LastName": "Lee", "Address": {"City": ""}}``), or leave it
+                out and pass snake_case fields (``last_name="Lee"``).
+            **fields: the changes, when ``changes`` is not given.
+
+        Returns:
+            The profile id.
+
+        Raises:
+            BadRequestException: a rule is broken; nothing changed.
+            ResourceNotFoundException: no such domain or profile.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> pid = client.create_profile("retail", first_name="Ann", last_name="X")
+            >>> _ = client.update_profile("retail", pid, last_name="")
+            >>> client.get_profile("retail", pid).last_name is None
+            True
+        """
+        _checked(DomainName=domain_name, ProfileId=profile_id)
+        wanted = dict(changes or {})
+        wanted.update({service_name(name): value for name, value in fields.items()})
+        for name in _OUTPUT_ONLY:
+            if name in wanted:
+                raise BadRequestException(
+                    f"{name}: cannot be changed, got {wanted[name]!r}; remove it",
+                    field=name,
+                    rule="read only",
+                    value=wanted[name],
+                )
+
+        with self._store.atomic():
+            record = self._store.get_profile(domain_name, profile_id)
+            merged = _apply_update(record.raw, wanted)
+            profile = Profile.from_dict({**merged, "ProfileId": profile_id})
+            self._store.replace_profile(
+                domain_name, self._prepare(profile, profile_id, None)
+            )
+
+        return profile_id
+
+    def delete_profile(self, domain_name: str, profile_id: str) -> str:
+        """Delete a stored profile.
+
+        Returns:
+            A message saying what was deleted.
+
+        Raises:
+            BadRequestException: the domain name or profile id breaks its rules.
+            ResourceNotFoundException: no such domain or profile.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> pid = client.create_profile("retail", first_name="Ann")
+            >>> client.delete_profile("retail", pid) == f"Profile {pid} deleted"
+            True
+        """
+        _checked(DomainName=domain_name, ProfileId=profile_id)
+
+        self._store.delete_profile(domain_name, profile_id)
+
+        return f"Profile {profile_id} deleted"
+
+    def batch_get_profile(
+        self, domain_name: str, profile_ids: Sequence[str]
+    ) -> BatchGetProfileResult:
+        """Return up to 20 profiles by id, with an error for each one not found.
+
+        Args:
+            domain_name: the domain.
+            profile_ids: 1 to 20 profile ids.
+
+        Returns:
+            The profiles found, in request order, and one BatchGetProfileError
+            (code ResourceNotFoundException) per id that was not.
+
+        Raises:
+            BadRequestException: the list is empty, too long, or an id breaks
+                the ProfileId pattern.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> pid = client.create_profile("retail", first_name="Ann")
+            >>> result = client.batch_get_profile("retail", [pid, "0" * 32])
+            >>> (len(result.profiles), len(result.errors))
+            (1, 1)
+        """
+        checker = Checker()
+        _check_domain_name(checker, domain_name)
+        if isinstance(profile_ids, str) or not isinstance(profile_ids, Sequence):
+            checker.add("ProfileIds", "type list", profile_ids, "send a list of ids")
+        elif checker.check_items("ProfileIds", profile_ids, *_BATCH_GET_RANGE):
+            for index, profile_id in enumerate(profile_ids):
+                _check_profile_id(checker, f"ProfileIds[{index}]", profile_id)
+        checker.raise_if_any()
+
+        found = self._store.get_profiles(domain_name, profile_ids)
+        profiles: list[Profile] = []
+        errors: list[BatchGetProfileError] = []
+        for profile_id in dict.fromkeys(profile_ids):
+            record = found.get(profile_id)
+            if record is not None:
+                profiles.append(_profile_from_record(record))
+                continue
+            errors.append(
+                BatchGetProfileError(
+                    code="ResourceNotFoundException",
+                    message=self._store.missing_profile_message(
+                        domain_name, profile_id
+                    ),
+                    profile_id=profile_id,
+                )
+            )
+
+        return BatchGetProfileResult(profiles=tuple(profiles), errors=tuple(errors))
+
+    def search_profiles(
+        self,
+        domain_name: str,
+        key_name: str,
+        values: Sequence[str],
+        *,
+        additional_search_keys: Sequence[Mapping[str, Any]] | None = None,
+        logical_operator: str = "AND",
+        max_results: int = 20,
+        next_token: str | None = None,
+    ) -> ProfilesPage:
+        """Find profiles by search key: ``_profileId``, ``_fullName``, ``_phone``,
+        ``_email`` or ``_account``.
+
+        A key matches when the profile holds any of its values. Phones match
+        raw or in E.164; emails and full names regardless of case and spacing.
+
+        Args:
+            domain_name: the domain.
+            key_name: one of SEARCH_KEYS.
+            values: the values to look for (each 1 to 255 characters).
+            additional_search_keys: 1 to 4 more keys, each
+                ``{"KeyName": ..., "Values": [...]}``.
+            logical_operator: ``"AND"`` (every key must match) or ``"OR"``.
+            max_results: 1 to 100 profiles per page (default 20).
+            next_token: the previous page's token, or None.
+
+        Returns:
+            A ProfilesPage of Profiles in id order, each with FoundByItems
+            naming the keys it was found by.
+
+        Raises:
+            BadRequestException: a rule is broken or a key is not supported.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> _ = client.create_profile("retail", email_address="Ann@X.com")
+            >>> page = client.search_profiles("retail", "_email", ["ann@x.com"])
+            >>> [p.email_address for p in page.items]
+            ['Ann@X.com']
+        """
+        clauses = self._search_clauses(
+            domain_name, key_name, values, additional_search_keys, logical_operator
+        )
+        limit = check_max_results(max_results)
+        fingerprint = hashlib.sha256(
+            json.dumps([clauses, logical_operator]).encode("utf-8")
+        ).hexdigest()[:16]
+        after = None
+        if next_token is not None:
+            position = self._decode("search", domain_name, next_token).position
+            if not (isinstance(position, list) and len(position) == 2):
+                raise self._bad_position(next_token)
+            if position[0] != fingerprint:
+                raise BadRequestException(
+                    "next_token: the token belongs to a different search; pass the "
+                    "same keys, values and operator as the first page, or start "
+                    "again with next_token=None",
+                    field="next_token",
+                    rule="valid token",
+                    value=next_token,
+                )
+            after = position[1]
+
+        ids = self._store.search_profile_ids(
+            domain_name,
+            clauses,
+            logical_operator=logical_operator,
+            limit=limit + 1,
+            after=after,
+        )
+        page_ids = ids[:limit]
+        found = self._store.get_profiles(domain_name, page_ids)
+        items = tuple(
+            _profile_from_record(found[profile_id]).evolve(
+                found_by_items=self._found_by(found[profile_id], clauses)
+            )
+            for profile_id in page_ids
+            if profile_id in found
+        )
+        token = None
+        if len(ids) > limit:
+            token = self._encode(
+                "search", domain_name, None, [fingerprint, page_ids[-1]]
+            )
+
+        return ProfilesPage(items=items, next_token=token)
+
+    def _found_by(
+        self, record: ProfileRecord, clauses: Sequence[tuple[str, Sequence[str]]]
+    ) -> tuple[FoundByKeyValue, ...] | None:
+        keys = set(search_keys(record.raw, record.profile_id, region=self.region))
+        found = [
+            FoundByKeyValue(
+                key_name=key_name,
+                values=tuple(v for v in values if (key_name, v) in keys)[:100],
+            )
+            for key_name, values in clauses
+            if any((key_name, v) in keys for v in values)
+        ]
+        return tuple(found[:5]) or None
+
+    @staticmethod
+    def _additional_keys(
+        checker: Checker, additional: object
+    ) -> list[tuple[str, str, object, object]]:
+        if not checker.check_type(
+            "AdditionalSearchKeys", additional, (list, tuple), "list"
+        ):
+            return []
+        assert isinstance(additional, (list, tuple))
+        if not checker.check_items(
+            "AdditionalSearchKeys", additional, *_ADDITIONAL_KEYS_RANGE
+        ):
+            return []
+
+        requested: list[tuple[str, str, object, object]] = []
+        for index, extra in enumerate(additional):
+            at = f"AdditionalSearchKeys[{index}]"
+            if not checker.check_type(at, extra, Mapping, "structure"):
+                continue
+            checker.check_keys(at, extra, ("KeyName", "Values"))
+            requested.append(
+                (
+                    f"{at}.KeyName",
+                    f"{at}.Values",
+                    extra.get("KeyName"),
+                    extra.get("Values"),
+                )
+            )
+
+        return requested
+
+    def _search_clauses(
+        self,
+        domain_name: str,
+        key_name: str,
+        values: Sequence[str],
+        additional_search_keys: Sequence[Mapping[str, Any]] | None,
+        logical_operator: str,
+    ) -> list[tuple[str, list[str]]]:
+        checker = Checker()
+        _check_domain_name(checker, domain_name)
+        checker.check_enum("LogicalOperator", logical_operator, ("AND", "OR"))
+        requested: list[tuple[str, str, object, object]] = [
+            ("KeyName", "Values", key_name, values)
+        ]
+        if additional_search_keys is not None:
+            requested.extend(self._additional_keys(checker, additional_search_keys))
+
+        clauses: list[tuple[str, list[str]]] = []
+        for name_field, values_field, name, wanted in requested:
+            name_ok = _check_string(
+                checker, name_field, name, _KEY_NAME_PATTERN, (1, 64)
+            )
+            if name_ok and name not in SEARCH_KEYS:
+                checker.add(
+                    name_field,
+                    "one of " + ", ".join(SEARCH_KEYS),
+                    name,
+                    "search by one of the supported keys",
+                )
+                name_ok = False
+            if isinstance(wanted, str) or not isinstance(wanted, (list, tuple)):
+                checker.add(values_field, "type list", wanted, "send a list of strings")
+                continue
+            if not checker.check_items(values_field, wanted, 1, _SEARCH_VALUES_MAX):
+                continue
+            normalized: list[str] = []
+            for index, value in enumerate(wanted):
+                at = f"{values_field}[{index}]"
+                if checker.check_type(
+                    at, value, str, "string"
+                ) and checker.check_length(at, value, *_SEARCH_VALUE_LENGTH):
+                    normalized.extend(_search_values(str(name), value, self.region))
+            if name_ok:
+                clauses.append((str(name), list(dict.fromkeys(normalized))))
+        checker.raise_if_any()
+
+        return clauses
+
+    # -- matches -------------------------------------------------------------------
+
+    def get_matches(
+        self,
+        domain_name: str,
+        max_results: int = 100,
+        next_token: str | None = None,
+    ) -> MatchesPage:
+        """Return a page of match groups from the latest identity resolution job.
+
+        Groups are ordered by confidence score, highest first, then by match id.
+        Pass the page's ``next_token`` back for the next page; a token stays
+        valid while its generation of results is kept (the latest and the one
+        before it).
+
+        Args:
+            domain_name: the domain.
+            max_results: 1 to 100 groups per page (default 100).
+            next_token: the previous page's token, or None for the first page.
+
+        Returns:
+            A MatchesPage: matches, match_generation_date, potential_matches
+            (groups in the whole generation) and next_token (None on the last
+            page). Before the first job: no matches and potential_matches 0.
+
+        Raises:
+            BadRequestException: matching is not enabled for the domain;
+                max_results is outside 1 to 100; the token is not 1 to 1,024
+                characters, malformed, altered, from another domain or store,
+                or its results were regenerated.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30,
+            ...                          matching=Matching(enabled=True))
+            >>> client.get_matches("retail").potential_matches
+            0
+        """
+        _checked(DomainName=domain_name)
+        limit = check_max_results(max_results)
+        token = None
+        if next_token is not None:
+            token = self._decode("matches", domain_name, next_token)
+            if not isinstance(token.position, int) or token.position < 0:
+                raise self._bad_position(next_token)
+
+        with self._store.snapshot():
+            domain = self._domain(self._store.get_domain(domain_name))
+            if domain.matching is None or not domain.matching.enabled:
+                raise BadRequestException(
+                    f"Matching.Enabled: identity resolution is not enabled for "
+                    f"domain {domain_name!r}; enable it with update_domain("
+                    f"{domain_name!r}, matching=Matching(enabled=True)) and run a job",
+                    field="Matching.Enabled",
+                    rule="must be true",
+                    value=False if domain.matching is None else domain.matching.enabled,
+                )
+            if token is None:
+                generation = self._store.latest_generation(domain_name)
+                offset = 0
+            else:
+                assert token.generation is not None and next_token is not None
+                generation = self._store.get_generation(domain_name, token.generation)
+                offset = token.position
+                if generation is None:
+                    raise BadRequestException(
+                        "next_token: the match results were regenerated since this "
+                        "token was issued (a newer job replaced them); start again "
+                        "from the first page with next_token=None",
+                        field="next_token",
+                        rule="current generation",
+                        value=next_token,
+                    )
+            if generation is None:
+                return MatchesPage(matches=(), potential_matches=0)
+            rows = self._store.read_matches(
+                generation.generation_id, offset=offset, limit=limit
+            )
+
+        matches = tuple(
+            MatchItem(
+                match_id=row.match_id,
+                profile_ids=row.profile_ids,
+                confidence_score=row.confidence_score,
+            )
+            for row in rows
+        )
+        end = offset + len(rows)
+        following = None
+        if end < generation.potential_matches:
+            following = self._encode(
+                "matches", domain_name, generation.generation_id, end
+            )
+
+        return MatchesPage(
+            matches=matches,
+            match_generation_date=generation.created_at,
+            next_token=following,
+            potential_matches=generation.potential_matches,
+        )
+
+    def iter_matches(self, domain_name: str) -> Iterator[MatchItem]:
+        """Yield every match group of the latest results, across pages.
+
+        Raises:
+            The errors of get_matches.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30,
+            ...                          matching=Matching(enabled=True))
+            >>> list(client.iter_matches("retail"))
+            []
+        """
+        next_token: str | None = None
+        while True:
+            page = self.get_matches(domain_name, max_results=100, next_token=next_token)
+            yield from page.matches
+            if page.next_token is None:
+                return
+            next_token = page.next_token
+
+
+def _problems_of(error: BadRequestException, prefix: str) -> list[Problem]:
+    problems = getattr(error, "problems", None)
+    if problems:
+        return list(problems)
+    return [
+        Problem(
+            field=error.field or prefix,
+            rule=error.rule or "valid",
+            value=error.value,
+            fix=error.message,
+        )
+    ]
+
+
+def _apply_update(raw: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """Apply UpdateProfile changes: keep what is left out, drop empty strings."""
+    merged = dict(raw)
+
+    for name, value in wanted.items():
+        if (name in _ADDRESS_FIELDS or name == "Attributes") and isinstance(
+            value, Mapping
+        ):
+            inner = dict(merged.get(name) or {})
+            for member, member_value in value.items():
+                if member_value == "":
+                    inner.pop(member, None)
+                else:
+                    inner[member] = member_value
+            if inner:
+                merged[name] = inner
+            else:
+                merged.pop(name, None)
+        elif value == "":
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+
+    return merged
