@@ -1388,6 +1388,38 @@ class Store:
                 "DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner)
             )
 
+    # -- job runner support (added by the jobs module) ------------------------
+
+    def lease_owner(self, name: str, *, now: datetime | None = None) -> str | None:
+        """Return who holds an unexpired lease, or None when nobody does."""
+        with self.snapshot() as connection:
+            row = connection.execute(
+                "SELECT owner FROM leases WHERE name = ? AND expires_at > ?",
+                (name, _iso(now or utc_now())),
+            ).fetchone()
+
+        return None if row is None else str(row[0])
+
+    def unfinished_jobs(self, domain: str) -> list[JobRecord]:
+        """Return a domain's jobs that are not COMPLETED, PARTIAL_SUCCESS or FAILED."""
+        with self.snapshot() as connection:
+            rows = connection.execute(
+                f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE domain_name = ? "
+                "AND status NOT IN ('COMPLETED', 'PARTIAL_SUCCESS', 'FAILED') "
+                "ORDER BY COALESCE(job_start_time, ''), job_id",
+                (domain,),
+            ).fetchall()
+
+        return [self._job_from_row(row) for row in rows]
+
+    def delete_job(self, domain: str, job_id: str) -> None:
+        """Delete a job, if it exists."""
+        with self.atomic() as connection:
+            connection.execute(
+                "DELETE FROM jobs WHERE domain_name = ? AND job_id = ?",
+                (domain, job_id),
+            )
+
 
 def _flat_attributes(raw: Mapping[str, Any]) -> dict[str, Any]:
     flat = {name: value for name, value in raw.items() if name != "Attributes"}

@@ -1,0 +1,929 @@
+"""Identity resolution jobs: run one now, run the scheduled ones, read their history.
+
+A job moves through the service's statuses::
+
+    PENDING -> PREPROCESSING -> FIND_MATCHING -> [MERGING] -> COMPLETED
+                                                          \\-> PARTIAL_SUCCESS
+    (any stage) -> FAILED
+
+PREPROCESSING loads the profiles' stored features, FIND_MATCHING runs the
+matcher, MERGING (only with AutoMerging enabled) merges the groups the
+consolidation rules allow. The match groups are then written as a new
+generation in the same transaction that marks the job finished, so readers see
+the whole generation or the previous one, never a part. A failed export after
+that leaves the job PARTIAL_SUCCESS: the results stay readable.
+
+While a job runs, its process holds a lease named after the job. A job found
+unfinished without a live holder (its process was killed) is marked FAILED the
+next time jobs are read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from profilematch._config import get_default_region
+from profilematch._errors import (
+    BadRequestException,
+    ProfileMatchError,
+    ResourceNotFoundException,
+)
+from profilematch._export import location_of, write_export
+from profilematch._features import ProfileFeatures, profile_features
+from profilematch._matcher import MatchOptions, match_features
+from profilematch._models import (
+    AutoMerging,
+    ExportingConfig,
+    ExportingLocation,
+    IdentityResolutionJob,
+    JobStats,
+    Matching,
+    MatchItem,
+    Profile,
+)
+from profilematch._paging import (
+    PageToken,
+    check_max_results,
+    decode_token,
+    encode_token,
+)
+from profilematch._schedule import is_due, last_job_time, next_job_time
+from profilematch._score import ModelParameters
+from profilematch._store import DomainRecord, JobRecord, Store, utc_now
+
+__all__ = [
+    "FINAL_STATUSES",
+    "JobsPage",
+    "Progress",
+    "discard_pending_jobs",
+    "fail_abandoned_jobs",
+    "get_job",
+    "list_jobs",
+    "next_job_time_of",
+    "run",
+    "run_due_jobs",
+    "to_job",
+]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""A progress callback: ``(stage, done, total)``; stage is a job status."""
+
+FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL_SUCCESS", "FAILED"})
+
+# A running job renews its lease at every stage and progress report; a holder
+# that stops renewing (a killed process elsewhere) is presumed dead after this.
+_RUN_LEASE_SECONDS = 3600.0
+_RENEW_EVERY_SECONDS = 60.0
+# A claimed schedule slot stays claimed until well after the next slot.
+_SLOT_LEASE_SECONDS = 8 * 24 * 3600.0
+_MAX_MESSAGE = 2048
+_REPORT_EVERY = 1000
+_JOB_ID = re.compile(r"[a-f0-9]{32}")
+_HOST = socket.gethostname()
+
+_STALE_MESSAGE = (
+    "The process running this job stopped before the job finished (killed or "
+    "crashed); nothing it computed was kept. Run the job again."
+)
+
+# Jobs this process is running now, so a reader in the same process never
+# mistakes one of them for the leftover of a dead process.
+_in_flight: set[tuple[str, str]] = set()
+_in_flight_lock = threading.Lock()
+
+
+def _job_lease(domain: str, job_id: str) -> str:
+    """Name the lease a running job holds."""
+    return f"job:{domain}:{job_id}"
+
+
+def _new_owner() -> str:
+    """Return a lease owner naming this host and process, unique per call."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
+
+
+def _owner_is_dead(owner: str) -> bool:
+    """Tell whether a lease owner is a process on this host that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _HOST or not pid_text.isdigit():
+        return False
+
+    try:
+        # Signal 0 checks that the process exists without touching it.
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+
+    return False
+
+
+def _clip(message: str) -> str:
+    """Fit a message into the service's 2048 characters."""
+    if len(message) <= _MAX_MESSAGE:
+        return message
+
+    return message[: _MAX_MESSAGE - 1] + "…"
+
+
+def _matching_of(config: Mapping[str, Any]) -> Matching | None:
+    """Return the domain's Matching settings, or None when it has none."""
+    data = config.get("Matching")
+
+    return None if data is None else Matching.from_dict(data)
+
+
+# -- the job as the service shows it ---------------------------------------
+
+
+def to_job(record: JobRecord) -> IdentityResolutionJob:
+    """Return a stored job in the service's shape.
+
+    Args:
+        record: the job as the store keeps it.
+
+    Returns:
+        The IdentityResolutionJob.
+    """
+    return IdentityResolutionJob(
+        domain_name=record.domain_name,
+        job_id=record.job_id,
+        status=record.status,
+        job_start_time=record.job_start_time,
+        job_end_time=record.job_end_time,
+        last_updated_at=record.last_updated_at,
+        job_expiration_time=record.job_expiration_time,
+        auto_merging=(
+            None
+            if record.auto_merging is None
+            else AutoMerging.from_dict(record.auto_merging)
+        ),
+        exporting_location=(
+            None
+            if record.exporting_location is None
+            else ExportingLocation.from_dict(record.exporting_location)
+        ),
+        job_stats=None if record.stats is None else JobStats.from_dict(record.stats),
+        message=record.message,
+    )
+
+
+# -- running one job ---------------------------------------------------------
+
+
+@attrs.define
+class _Run:
+    """The state of one job while it runs: its store, lease and clock."""
+
+    store: Store
+    domain: str
+    job_id: str
+    owner: str
+    clock: Callable[[], datetime]
+    progress: Progress | None
+    status: str = "PENDING"
+    renewed_at: float = 0.0
+
+    def renew(self) -> None:
+        """Keep the job's lease alive, at most once a minute."""
+        if time.monotonic() - self.renewed_at < _RENEW_EVERY_SECONDS:
+            return
+
+        self.store.acquire_lease(
+            _job_lease(self.domain, self.job_id),
+            self.owner,
+            ttl_seconds=_RUN_LEASE_SECONDS,
+        )
+        self.renewed_at = time.monotonic()
+
+    def enter(self, status: str) -> None:
+        """Record that the job entered a stage."""
+        self.store.update_job(
+            self.domain, self.job_id, status=status, last_updated_at=self.clock()
+        )
+        self.status = status
+        self.renewed_at = 0.0
+        self.renew()
+        logger.debug("domain %s job %s: %s", self.domain, self.job_id, status)
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        """Pass progress on to the caller's callback and keep the lease alive."""
+        self.renew()
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+
+@contextlib.contextmanager
+def _timed(domain: str, job_id: str, stage: str) -> Iterator[dict[str, int]]:
+    """Log a stage's counts and seconds at INFO once it ends."""
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+
+    yield counts
+
+    logger.info(
+        "domain %s job %s: %s done in %.2f s (%s)",
+        domain,
+        job_id,
+        stage,
+        time.perf_counter() - started,
+        ", ".join(f"{name} {value}" for name, value in counts.items()) or "-",
+    )
+
+
+def _check_enabled(domain: str, matching: Matching | None) -> Matching:
+    """Return the domain's Matching when it is enabled.
+
+    Raises:
+        BadRequestException: matching is off for the domain.
+    """
+    if matching is not None and matching.enabled:
+        return matching
+
+    enabled = None if matching is None else matching.enabled
+    raise BadRequestException(
+        f"Matching.Enabled: identity resolution jobs need matching enabled on "
+        f"domain {domain!r}; got {enabled}. Enable it with "
+        f"update_domain(..., matching=Matching(enabled=True)).",
+        field="Matching.Enabled",
+        rule="must be true to run a job",
+        value=enabled,
+    )
+
+
+def _insert_pending(
+    store: Store, domain: DomainRecord, owner: str, moment: datetime
+) -> JobRecord:
+    """Insert a PENDING job and take its lease, both or neither."""
+    matching = _check_enabled(domain.domain_name, _matching_of(domain.config))
+    expiration_days = int(domain.config.get("DefaultExpirationDays", 366))
+    auto_merging = matching.auto_merging
+    record = JobRecord(
+        domain_name=domain.domain_name,
+        job_id=uuid.uuid4().hex,
+        status="PENDING",
+        job_start_time=moment,
+        last_updated_at=moment,
+        job_expiration_time=moment + timedelta(days=expiration_days),
+        auto_merging=None if auto_merging is None else auto_merging.to_dict(),
+    )
+
+    with store.atomic():
+        store.insert_job(record)
+        store.acquire_lease(
+            _job_lease(record.domain_name, record.job_id),
+            owner,
+            ttl_seconds=_RUN_LEASE_SECONDS,
+        )
+
+    return record
+
+
+def _load_features(
+    store: Store, domain: str, report: Progress
+) -> list[ProfileFeatures]:
+    """Load every profile's stored features, computing any that are missing."""
+    rows = store.profile_features(domain)
+    total = len(rows)
+    features: list[ProfileFeatures] = []
+    missing: list[str] = []
+
+    for done, (profile_id, features_json) in enumerate(rows, start=1):
+        if features_json is None:
+            missing.append(profile_id)
+        else:
+            features.append(ProfileFeatures.from_json(features_json))
+        if done % _REPORT_EVERY == 0:
+            report("PREPROCESSING", done, total)
+
+    if missing:
+        # Profiles written without features (an older store) are normalized now.
+        logger.info(
+            "domain %s: computing features of %d profiles", domain, len(missing)
+        )
+        records = store.get_profiles(domain, missing)
+        for profile_id in missing:
+            raw = {**records[profile_id].raw, "ProfileId": profile_id}
+            profile = Profile.from_dict(raw)
+            features.append(
+                profile_features(profile, default_region=get_default_region())
+            )
+    report("PREPROCESSING", total, total)
+
+    return features
+
+
+def _find_matches(
+    features: Sequence[ProfileFeatures],
+    options: MatchOptions,
+    model_json: str | None,
+    report: Progress,
+) -> tuple[list[MatchItem], str]:
+    """Run the matcher; return its match groups and the model it used, as JSON."""
+    model = (
+        None
+        if model_json is None
+        else ModelParameters.from_dict(json.loads(model_json))
+    )
+
+    result = match_features(
+        features,
+        options=options,
+        model=model,
+        progress=lambda _step, done, total: report("FIND_MATCHING", done, total),
+    )
+
+    groups = [
+        MatchItem(
+            match_id=group.match_id,
+            profile_ids=tuple(group.profile_ids),
+            confidence_score=group.confidence_score,
+        )
+        for group in result.groups
+    ]
+    return groups, json.dumps(result.model.to_dict(), sort_keys=True)
+
+
+def _auto_merge(
+    store: Store, domain: str, groups: Sequence[MatchItem], auto_merging: AutoMerging
+) -> int:
+    """Merge what the auto-merging settings allow; return the merges done."""
+    return 0
+
+
+def _export_destination(
+    matching: Matching, export_to: str | os.PathLike[str] | None
+) -> str | os.PathLike[str] | ExportingConfig | None:
+    """Return where a finished job exports: the override, else the domain's."""
+    if export_to is not None:
+        return export_to
+
+    config = matching.exporting_config
+    if config is None or config.s3_exporting is None:
+        return None
+
+    return config
+
+
+def _finish(
+    state: _Run,
+    matching: Matching,
+    *,
+    options: MatchOptions,
+    reuse_model: bool,
+    export_to: str | os.PathLike[str] | None,
+) -> JobRecord:
+    """Run the stages of a job whose PENDING row exists; return it finished.
+
+    Raises:
+        Exception: whatever a stage raised; the caller marks the job FAILED.
+    """
+    store, domain, job_id = state.store, state.domain, state.job_id
+
+    state.enter("PREPROCESSING")
+    with _timed(domain, job_id, "PREPROCESSING") as counts:
+        features = _load_features(store, domain, state.report)
+        counts["profiles"] = len(features)
+
+    model_json = store.latest_model_json(domain) if reuse_model else None
+    if reuse_model and model_json is None:
+        logger.info("domain %s job %s: no stored model; training one", domain, job_id)
+
+    state.enter("FIND_MATCHING")
+    with _timed(domain, job_id, "FIND_MATCHING") as counts:
+        groups, model_json = _find_matches(features, options, model_json, state.report)
+        counts["match groups"] = len(groups)
+    groups.sort(key=lambda group: (-group.confidence_score, group.match_id))
+
+    auto_merging = matching.auto_merging
+    if auto_merging is not None and not auto_merging.enabled:
+        auto_merging = None
+    if auto_merging is not None:
+        state.enter("MERGING")
+    destination = _export_destination(matching, export_to)
+    stats = JobStats(
+        number_of_profiles_reviewed=len(features),
+        number_of_matches_found=len(groups),
+        number_of_merges_done=0,
+    )
+
+    # Merges, the new generation and the job's results commit together: a
+    # failure anywhere here leaves the profiles and the latest generation as
+    # they were. The store's write lock is held meanwhile.
+    with store.atomic():
+        if auto_merging is not None:
+            with _timed(domain, job_id, "MERGING") as counts:
+                merges = _auto_merge(store, domain, groups, auto_merging)
+                counts["merges"] = merges
+            stats = attrs.evolve(stats, number_of_merges_done=merges)
+        generated = state.clock()
+        store.write_generation(domain, job_id, groups, now=generated)
+        record = store.update_job(
+            domain,
+            job_id,
+            status="COMPLETED" if destination is None else state.status,
+            stats=stats.to_dict(),
+            model_json=model_json,
+            last_updated_at=generated,
+            job_end_time=None if destination is not None else generated,
+        )
+
+    if destination is None:
+        return record
+
+    return _export(state, groups, generated, destination)
+
+
+def _export(
+    state: _Run,
+    groups: Sequence[MatchItem],
+    generated: datetime,
+    destination: str | os.PathLike[str] | ExportingConfig,
+) -> JobRecord:
+    """Export a stored generation and end the job COMPLETED or PARTIAL_SUCCESS."""
+    name = f"{state.domain}-{generated:%Y%m%dT%H%M%SZ}-{state.job_id}.jsonl"
+
+    try:
+        with _timed(state.domain, state.job_id, "EXPORT") as counts:
+            url = write_export(groups, generated, destination, name=name)
+            counts["match groups"] = len(groups)
+    except ProfileMatchError as error:
+        logger.warning(
+            "domain %s job %s: export failed: %s", state.domain, state.job_id, error
+        )
+        return _end(
+            state,
+            "PARTIAL_SUCCESS",
+            f"The match groups are stored and readable with get_matches, but the "
+            f"export failed: {error.message}",
+        )
+
+    location = location_of(url)
+    return _end(
+        state,
+        "COMPLETED",
+        None if location is not None else f"Exported the match groups to {url}",
+        exporting_location=None if location is None else location.to_dict(),
+    )
+
+
+def _end(state: _Run, status: str, message: str | None, **changes: Any) -> JobRecord:
+    """Record a job's final status, message and end time."""
+    moment = state.clock()
+
+    return state.store.update_job(
+        state.domain,
+        state.job_id,
+        status=status,
+        message=None if message is None else _clip(message),
+        job_end_time=moment,
+        last_updated_at=moment,
+        **changes,
+    )
+
+
+def _execute(
+    state: _Run,
+    matching: Matching,
+    *,
+    options: MatchOptions | None = None,
+    reuse_model: bool,
+    export_to: str | os.PathLike[str] | None,
+) -> IdentityResolutionJob:
+    """Run a PENDING job to its end; an exception in a stage makes it FAILED."""
+    key = (state.domain, state.job_id)
+    with _in_flight_lock:
+        _in_flight.add(key)
+    started = time.perf_counter()
+
+    try:
+        record = _finish(
+            state,
+            matching,
+            options=(
+                MatchOptions(default_region=get_default_region())
+                if options is None
+                else options
+            ),
+            reuse_model=reuse_model,
+            export_to=export_to,
+        )
+    except Exception as error:
+        logger.warning(
+            "domain %s job %s: FAILED in %s: %s",
+            state.domain,
+            state.job_id,
+            state.status,
+            error,
+            exc_info=True,
+        )
+        reason = (
+            error.message
+            if isinstance(error, ProfileMatchError)
+            else f"{type(error).__name__}: {error}"
+        )
+        record = _end(
+            state,
+            "FAILED",
+            f"The job failed in {state.status}: {reason}. The previous match "
+            f"groups are still the latest.",
+        )
+    except BaseException:
+        # Interrupted (Ctrl-C): record the failure, then let the interrupt through.
+        with contextlib.suppress(Exception):
+            _end(state, "FAILED", "The job was interrupted; run it again.")
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            state.store.release_lease(_job_lease(*key), state.owner)
+        with _in_flight_lock:
+            _in_flight.discard(key)
+
+    logger.info(
+        "domain %s job %s: %s in %.2f s",
+        state.domain,
+        state.job_id,
+        record.status,
+        time.perf_counter() - started,
+    )
+    return to_job(record)
+
+
+def run(
+    store: Store,
+    domain: str,
+    *,
+    progress: Progress | None = None,
+    options: MatchOptions | None = None,
+    reuse_model: bool = False,
+    export_to: str | os.PathLike[str] | None = None,
+    now: datetime | None = None,
+) -> IdentityResolutionJob:
+    """Run an identity resolution job on a domain now and return it finished.
+
+    Example::
+
+        job = run(store, "retail", progress=lambda stage, done, total: None)
+        assert job.status in ("COMPLETED", "PARTIAL_SUCCESS", "FAILED")
+
+    Args:
+        store: the store holding the domain.
+        domain: the domain's name.
+        progress: called with ``(stage, done, total)`` as the job advances;
+            the stage is the job's status (PREPROCESSING, FIND_MATCHING, ...).
+        options: the matcher's options (threshold, blocking limit, seed); by
+            default MatchOptions() with the library's default phone region.
+        reuse_model: score with the model of the domain's last job instead of
+            training a new one (trains one when no job stored a model).
+        export_to: a directory, ``file://`` or ``s3://`` URL to export to,
+            instead of the domain's ExportingConfig.
+        now: the clock to stamp the job with (default: the current time); a
+            fixed value stamps every time of the job with it.
+
+    Returns:
+        The job, COMPLETED, PARTIAL_SUCCESS (export failed) or FAILED (with
+        the reason in its message).
+
+    Raises:
+        ResourceNotFoundException: no such domain.
+        BadRequestException: matching is not enabled on the domain.
+    """
+    record = store.get_domain(domain)
+    matching = _check_enabled(domain, _matching_of(record.config))
+    clock: Callable[[], datetime] = utc_now if now is None else (lambda: now)
+    owner = _new_owner()
+
+    pending = _insert_pending(store, record, owner, clock())
+    state = _Run(store, domain, pending.job_id, owner, clock, progress)
+
+    return _execute(
+        state, matching, options=options, reuse_model=reuse_model, export_to=export_to
+    )
+
+
+# -- the schedule --------------------------------------------------------------
+
+
+def _last_start(store: Store, domain: str) -> datetime | None:
+    """Return when the domain's newest job started, or None before the first."""
+    newest = store.list_jobs(domain, limit=1)
+
+    return newest[0].job_start_time if newest else None
+
+
+def _all_domains(store: Store) -> Iterator[DomainRecord]:
+    """Yield every domain of the store, a page at a time."""
+    after: str | None = None
+
+    while True:
+        page = store.list_domains(limit=100, after=after)
+        yield from page
+        if len(page) < 100:
+            return
+        after = page[-1].domain_name
+
+
+def next_job_time_of(
+    store: Store, domain: str, *, now: datetime | None = None
+) -> datetime:
+    """Return when the domain's next scheduled job is due.
+
+    A run missed while nothing called run_due_jobs is due at once: the answer
+    is then the missed time, which is not after ``now``.
+
+    Args:
+        store: the store holding the domain.
+        domain: the domain's name.
+        now: the current time (default: now).
+
+    Returns:
+        An aware UTC datetime.
+
+    Raises:
+        ResourceNotFoundException: no such domain.
+        BadRequestException: matching is not enabled on the domain.
+    """
+    record = store.get_domain(domain)
+    matching = _check_enabled(domain, _matching_of(record.config))
+    since = _last_start(store, domain) or record.created_at
+
+    return next_job_time(matching.job_schedule, since)
+
+
+def run_due_jobs(
+    store: Store, now: datetime | None = None, *, progress: Progress | None = None
+) -> list[IdentityResolutionJob]:
+    """Run the job of every enabled domain whose scheduled time has come.
+
+    A domain is due when a scheduled time (its JobSchedule, else Saturday
+    00:00 UTC) fell after its last job started, or after it was created if it
+    never ran one. Several missed times make one job. Each due time is claimed
+    through a lease in the store, so two processes calling this together run
+    each due job once; safe to call from cron every few minutes.
+
+    Args:
+        store: the store.
+        now: the current time (default: now).
+        progress: called with ``(stage, done, total)`` as each job advances.
+
+    Returns:
+        The jobs this call ran, in domain name order.
+    """
+    moment = utc_now() if now is None else now
+    claimed: list[tuple[JobRecord, str]] = []
+
+    for record in _all_domains(store):
+        matching = _matching_of(record.config)
+        if matching is None or not matching.enabled:
+            continue
+        domain = record.domain_name
+        since = _last_start(store, domain) or record.created_at
+        if not is_due(matching.job_schedule, since, moment):
+            continue
+        slot = last_job_time(matching.job_schedule, moment)
+        owner = _new_owner()
+        slot_lease = f"schedule:{domain}:{slot.isoformat()}"
+        if not store.acquire_lease(
+            slot_lease, owner, ttl_seconds=_SLOT_LEASE_SECONDS, now=moment
+        ):
+            logger.debug(
+                "domain %s: the %s run is taken by another process", domain, slot
+            )
+            continue
+        claimed.append((_insert_pending(store, record, owner, moment), owner))
+
+    jobs: list[IdentityResolutionJob] = []
+    for pending, owner in claimed:
+        domain = pending.domain_name
+        try:
+            matching = _matching_of(store.get_domain(domain).config)
+            if matching is None or not matching.enabled:
+                # Matching was switched off after the job was queued.
+                store.delete_job(domain, pending.job_id)
+                continue
+            state = _Run(store, domain, pending.job_id, owner, lambda: moment, progress)
+            jobs.append(_execute(state, matching, reuse_model=False, export_to=None))
+        except ResourceNotFoundException:
+            logger.info("domain %s: deleted before its scheduled job ran", domain)
+
+    return jobs
+
+
+def discard_pending_jobs(store: Store, domain: str) -> int:
+    """Delete a domain's jobs that are queued but not started.
+
+    Call when matching is switched off: a queued job must then not run.
+
+    Args:
+        store: the store.
+        domain: the domain's name.
+
+    Returns:
+        How many jobs were deleted.
+    """
+    pending = [job for job in store.unfinished_jobs(domain) if job.status == "PENDING"]
+
+    for job in pending:
+        store.delete_job(domain, job.job_id)
+
+    return len(pending)
+
+
+# -- reading jobs --------------------------------------------------------------
+
+
+def _is_abandoned(store: Store, record: JobRecord) -> bool:
+    """Tell whether an unfinished job has no live process running it."""
+    with _in_flight_lock:
+        if (record.domain_name, record.job_id) in _in_flight:
+            return False
+
+    owner = store.lease_owner(_job_lease(record.domain_name, record.job_id))
+    if owner is None:
+        return True
+    # Our own process holds the lease but does not run the job: left over.
+    if owner.startswith(f"{_HOST}:{os.getpid()}:"):
+        return True
+
+    return _owner_is_dead(owner)
+
+
+def fail_abandoned_jobs(store: Store, domain: str) -> int:
+    """Mark FAILED the unfinished jobs whose process is gone.
+
+    Args:
+        store: the store.
+        domain: the domain's name.
+
+    Returns:
+        How many jobs were marked FAILED.
+    """
+    failed = 0
+
+    for record in store.unfinished_jobs(domain):
+        if not _is_abandoned(store, record):
+            continue
+        moment = utc_now()
+        with store.atomic():
+            # Re-read inside the transaction: the job may have ended meanwhile.
+            if store.get_job(domain, record.job_id).status in FINAL_STATUSES:
+                continue
+            store.update_job(
+                domain,
+                record.job_id,
+                status="FAILED",
+                message=_STALE_MESSAGE,
+                job_end_time=moment,
+                last_updated_at=moment,
+            )
+        logger.warning(
+            "domain %s job %s: abandoned; marked FAILED", domain, record.job_id
+        )
+        failed += 1
+
+    return failed
+
+
+def get_job(store: Store, domain: str, job_id: str) -> IdentityResolutionJob:
+    """Return one identity resolution job.
+
+    Args:
+        store: the store.
+        domain: the domain's name.
+        job_id: the job's id, 32 lowercase hex characters.
+
+    Returns:
+        The job.
+
+    Raises:
+        BadRequestException: the id is not 32 lowercase hex characters.
+        ResourceNotFoundException: no such domain or job.
+    """
+    if not isinstance(job_id, str) or not _JOB_ID.fullmatch(job_id):
+        raise BadRequestException(
+            f"JobId: must be 32 lowercase hex characters; got {job_id!r}. Use a "
+            f"JobId from list_identity_resolution_jobs.",
+            field="JobId",
+            rule="pattern [a-f0-9]{32}",
+            value=job_id,
+        )
+    fail_abandoned_jobs(store, domain)
+
+    return to_job(store.get_job(domain, job_id))
+
+
+@attrs.frozen(kw_only=True)
+class JobsPage:
+    """One page of identity resolution jobs, newest first.
+
+    Attributes:
+        identity_resolution_jobs_list: the jobs of this page.
+        next_token: pass it back for the next page; None on the last page.
+    """
+
+    identity_resolution_jobs_list: tuple[IdentityResolutionJob, ...] = ()
+    next_token: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page in the service's shape (ListIdentityResolutionJobs)."""
+        result: dict[str, Any] = {
+            "IdentityResolutionJobsList": [
+                job.to_list_item_dict() for job in self.identity_resolution_jobs_list
+            ]
+        }
+        if self.next_token is not None:
+            result["NextToken"] = self.next_token
+
+        return result
+
+
+def list_jobs(
+    store: Store,
+    domain: str,
+    *,
+    max_results: int | None = None,
+    next_token: str | None = None,
+) -> JobsPage:
+    """Return a page of a domain's jobs, ordered by start time, newest first.
+
+    Args:
+        store: the store.
+        domain: the domain's name.
+        max_results: at most this many jobs, 1 to 100 (default 100).
+        next_token: the token of the previous page, or None for the first.
+
+    Returns:
+        The page and the token of the next one.
+
+    Raises:
+        BadRequestException: max_results is out of range or next_token is not
+            a token of this domain's job list.
+        ResourceNotFoundException: no such domain.
+    """
+    limit = 100 if max_results is None else check_max_results(max_results)
+    secret = store.token_secret()
+    after: tuple[str, str] | None = None
+    if next_token is not None:
+        token = decode_token(secret, next_token, kind="jobs", domain=domain)
+        after = _position(token.position, next_token)
+    fail_abandoned_jobs(store, domain)
+
+    records = store.list_jobs(domain, limit=limit + 1, after=after)
+
+    more = len(records) > limit
+    records = records[:limit]
+    following = None
+    if more:
+        following = encode_token(
+            secret,
+            PageToken(
+                kind="jobs",
+                domain=domain,
+                generation=None,
+                position=list(store.job_position(records[-1])),
+            ),
+        )
+
+    return JobsPage(
+        identity_resolution_jobs_list=tuple(to_job(record) for record in records),
+        next_token=following,
+    )
+
+
+def _position(position: object, next_token: str) -> tuple[str, str]:
+    """Read the (start time, job id) a jobs token pins.
+
+    Raises:
+        BadRequestException: the position is not a pair of strings.
+    """
+    if (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(part, str) for part in position)
+    ):
+        return position[0], position[1]
+
+    raise BadRequestException(
+        "next_token: the token does not hold a job position; start again from "
+        "the first page with next_token=None",
+        field="next_token",
+        rule="valid token",
+        value=next_token,
+    )
