@@ -5,22 +5,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from profilematch._errors import BadRequestException
+from profilematch._client import Client
+from profilematch._errors import BadRequestException, ResourceNotFoundException
+from profilematch._matcher import match_id
 from profilematch._merge import (
     MergeOperation,
     ProfileRecord,
+    auto_merge,
     canonical_value,
     consolidate,
+    get_auto_merging_preview,
     merge_fields,
+    merge_profiles,
     merge_records,
     plan_auto_merge,
+)
+from profilematch._models import (
+    AutoMerging,
+    ConflictResolution,
+    Consolidation,
+    MatchItem,
 )
 
 A = "a" * 32
@@ -491,3 +504,436 @@ def test_canonical_value_of_a_missing_attribute_is_none() -> None:
     """An absent or empty attribute has no canonical value."""
     assert canonical_value({"FirstName": ""}, "FirstName") is None
     assert canonical_value({}, "Address.City") is None
+
+
+# ---------------------------------------------------------------------------
+# merge_profiles, auto_merge and the preview on a store
+
+DOMAIN = "retail"
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    """An in-memory client with one domain."""
+    with Client() as fresh:
+        fresh.create_domain(DOMAIN, default_expiration_days=30)
+        yield fresh
+
+
+def put(
+    client: Client,
+    profile: dict[str, Any],
+    *,
+    at_time: datetime | None = None,
+    source: str | None = None,
+) -> str:
+    """Store a profile, its attributes last updated at ``at_time``."""
+    profile_id = client.put_profiles(DOMAIN, [profile], source_name=source)[0]
+    if at_time is not None:
+        names = [n for n in profile if n != "Attributes"]
+        names += [f"Attributes.{k}" for k in profile.get("Attributes", {})]
+        client.store.set_attribute_updated_at(
+            DOMAIN, profile_id, dict.fromkeys(names, at_time)
+        )
+    return profile_id
+
+
+def stored(client: Client, profile_id: str) -> dict[str, Any]:
+    """A stored profile's service-shaped fields, without its id."""
+    return client.store.get_profile(DOMAIN, profile_id).raw
+
+
+def test_merge_profiles_combines_and_deletes(client: Client) -> None:
+    """The main profile takes the merged fields; the others are gone."""
+    main = put(client, {"FirstName": "Ann", "LastName": "Lee"})
+    other = put(client, {"LastName": "Li", "EmailAddress": "ann@example.com"})
+
+    message = merge_profiles(client.store, DOMAIN, main, [other])
+
+    assert {
+        "FirstName": "Ann",
+        "LastName": "Lee",
+        "EmailAddress": "ann@example.com",
+    } == stored(client, main)
+    assert 1 == client.store.count_profiles(DOMAIN)
+    assert main in message
+
+
+def test_merged_profile_says_where_it_went(client: Client) -> None:
+    """Asking for a merged profile names the profile it was merged into."""
+    main = put(client, {"FirstName": "Ann"})
+    other = put(client, {"FirstName": "Anne"})
+    merge_profiles(client.store, DOMAIN, main, [other])
+
+    with pytest.raises(ResourceNotFoundException) as got:
+        client.get_profile(DOMAIN, other)
+    with pytest.raises(ResourceNotFoundException) as updated:
+        client.update_profile(DOMAIN, other, last_name="Lee")
+    batch = client.batch_get_profile(DOMAIN, [other])
+
+    assert f"merged into profile {main}" in got.value.message
+    assert f"merged into profile {main}" in updated.value.message
+    assert f"merged into profile {main}" in batch.errors[0].message
+
+
+def test_field_source_wins_and_history_records_it(client: Client) -> None:
+    """A named field source wins, and the history says which field came whence."""
+    main = put(client, {"FirstName": "Ann", "LastName": "Lee"}, source="crm")
+    other = put(client, {"FirstName": "Anna"}, source="shop")
+    moment = at(30)
+
+    merge_profiles(
+        client.store,
+        DOMAIN,
+        main,
+        [other],
+        {"FirstName": other, "LastName": other},
+        now=moment,
+    )
+
+    assert {"FirstName": "Anna"} == stored(client, main)
+    event, when = client.store.history(DOMAIN, main)[-1]
+    assert moment == when
+    assert [other] == event["ProfileIdsMerged"]
+    assert {"FirstName": other, "LastName": other} == event["FieldSourceProfileIds"]
+    assert {main: "crm", other: "shop"} == event["SourceNames"]
+
+
+def test_merge_recomputes_features_and_search_keys(client: Client) -> None:
+    """The merged profile is found by the merged-in email and its features change."""
+    main = put(client, {"FirstName": "Ann"})
+    other = put(client, {"EmailAddress": "Ann@Example.com"})
+    before = client.store.get_profile(DOMAIN, main).features_json
+
+    merge_profiles(client.store, DOMAIN, main, [other])
+
+    after = client.store.get_profile(DOMAIN, main).features_json
+    found = client.search_profiles(DOMAIN, "_email", ["ann@example.com"])
+    assert before != after
+    assert "ann@example.com" in (after or "")
+    assert [main] == [profile.profile_id for profile in found.items]
+
+
+def test_merge_keeps_each_value_update_time(client: Client) -> None:
+    """A value taken from another profile keeps that profile's update time."""
+    main = put(client, {"FirstName": "Ann"}, at_time=at(1))
+    other = put(client, {"EmailAddress": "ann@example.com"}, at_time=at(7))
+
+    merge_profiles(client.store, DOMAIN, main, [other], now=at(30))
+
+    times = client.store.get_profile(DOMAIN, main).attribute_updated_at
+    assert {"FirstName": at(1), "EmailAddress": at(7)} == times
+
+
+@pytest.mark.parametrize(
+    ("make_request", "error", "field"),
+    [
+        (lambda m, o: (m, [m]), BadRequestException, "ProfileIdsToBeMerged[0]"),
+        (lambda m, o: (m, []), BadRequestException, "ProfileIdsToBeMerged"),
+        (
+            lambda m, o: (m, [f"{i:032x}" for i in range(21)]),
+            BadRequestException,
+            "ProfileIdsToBeMerged",
+        ),
+        (lambda m, o: (m, [o, o]), BadRequestException, "ProfileIdsToBeMerged[1]"),
+        (lambda m, o: (m, ["XYZ"]), BadRequestException, "ProfileIdsToBeMerged[0]"),
+        (lambda m, o: ("nope", [o]), BadRequestException, "MainProfileId"),
+        (lambda m, o: (m, [o, "0" * 32]), ResourceNotFoundException, None),
+        (lambda m, o: ("0" * 32, [o]), ResourceNotFoundException, None),
+    ],
+)
+def test_bad_merge_changes_nothing(
+    client: Client, make_request: Any, error: type[Exception], field: str | None
+) -> None:
+    """A refused merge raises a clear error and leaves every profile as it was."""
+    main = put(client, {"FirstName": "Ann"})
+    other = put(client, {"FirstName": "Anne"})
+    main_id, ids = make_request(main, other)
+
+    with pytest.raises(error) as caught:
+        merge_profiles(client.store, DOMAIN, main_id, ids)
+
+    assert {"FirstName": "Ann"} == stored(client, main)
+    assert {"FirstName": "Anne"} == stored(client, other)
+    assert [] == client.store.history(DOMAIN, main)
+    if field is not None:
+        assert isinstance(caught.value, BadRequestException)
+        assert field == caught.value.field
+
+
+def test_profile_of_another_domain_is_not_merged(client: Client) -> None:
+    """An id from another domain is unknown here, and nothing changes anywhere."""
+    client.create_domain("other", default_expiration_days=30)
+    main = put(client, {"FirstName": "Ann"})
+    foreign = client.put_profiles("other", [{"FirstName": "Anne"}])[0]
+
+    with pytest.raises(ResourceNotFoundException) as caught:
+        merge_profiles(client.store, DOMAIN, main, [foreign])
+
+    assert foreign in caught.value.message
+    assert {"FirstName": "Anne"} == client.store.get_profile("other", foreign).raw
+    assert 1 == client.store.count_profiles(DOMAIN)
+
+
+def test_unknown_field_source_changes_nothing(client: Client) -> None:
+    """A field source naming a profile outside the merge is refused up front."""
+    main = put(client, {"FirstName": "Ann"})
+    other = put(client, {"FirstName": "Anne"})
+
+    with pytest.raises(BadRequestException) as caught:
+        merge_profiles(client.store, DOMAIN, main, [other], {"FirstName": "e" * 32})
+
+    assert "FieldSourceProfileIds.FirstName" == caught.value.field
+    assert 2 == client.store.count_profiles(DOMAIN)
+
+
+def store_family(client: Client) -> tuple[str, str, str]:
+    """The issue's three profiles in the store, with their update times."""
+    a = put(
+        client,
+        {
+            "FirstName": "John",
+            "LastName": "Doe",
+            "EmailAddress": "doe.family@example.com",
+            "PhoneNumber": "+1 206 555 5555",
+            "Address": {"City": "Seattle"},
+        },
+        at_time=at(3),
+    )
+    b = put(
+        client,
+        {
+            "FirstName": "John",
+            "LastName": "Doe",
+            "EmailAddress": "doe.family@example.com",
+            "PhoneNumber": "+1 206 555 5556",
+            "BirthDate": "1980-02-01",
+        },
+        at_time=at(1),
+    )
+    c = put(
+        client,
+        {
+            "FirstName": "Jane",
+            "LastName": "Doe",
+            "EmailAddress": "doe.family@example.com",
+            "PhoneNumber": "206-555-5555",
+        },
+        at_time=at(2),
+    )
+    client.store.set_attribute_updated_at(
+        DOMAIN,
+        c,
+        {
+            "FirstName": at(4),
+            "LastName": at(2),
+            "EmailAddress": at(2),
+            "PhoneNumber": at(2),
+        },
+    )
+    return a, b, c
+
+
+def auto_merging(gate: float | None = None) -> AutoMerging:
+    """The issue's auto-merging setting: two criteria, recency."""
+    return AutoMerging(
+        enabled=True,
+        consolidation=Consolidation(
+            matching_attributes_list=(
+                ("FirstName", "LastName", "EmailAddress"),
+                ("PhoneNumber",),
+            )
+        ),
+        conflict_resolution=ConflictResolution(conflict_resolving_model="RECENCY"),
+        min_allowed_confidence_score_for_merging=gate,
+    )
+
+
+def test_auto_merge_consolidates_the_family_group(client: Client) -> None:
+    """A and B merge by name and email, then C by phone; newest values win."""
+    a, b, c = store_family(client)
+    group = MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.9)
+
+    result = auto_merge(client.store, DOMAIN, [group], auto_merging(0.8), now=at(30))
+
+    assert [] == result.groups
+    assert 2 == result.merges_done
+    assert [c] == [r.profile_id for r in client.store.iter_profiles(DOMAIN)]
+    assert {
+        "FirstName": "Jane",
+        "LastName": "Doe",
+        "EmailAddress": "doe.family@example.com",
+        "PhoneNumber": "+1 206 555 5555",
+        "Address": {"City": "Seattle"},
+        "BirthDate": "1980-02-01",
+    } == stored(client, c)
+    with pytest.raises(ResourceNotFoundException) as caught:
+        client.get_profile(DOMAIN, b)
+    assert f"merged into profile {c}" in caught.value.message
+
+
+def test_auto_merge_leaves_groups_below_the_gate(client: Client) -> None:
+    """A group under the confidence gate keeps all its profiles and its MatchId."""
+    a, b, c = store_family(client)
+    group = MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.5)
+
+    result = auto_merge(client.store, DOMAIN, [group], auto_merging(0.8))
+
+    assert [group] == result.groups
+    assert 0 == result.merges_done
+    assert 3 == client.store.count_profiles(DOMAIN)
+
+
+def test_auto_merge_regroups_what_remains(client: Client) -> None:
+    """A profile meeting no criterion stays, in a group with a new MatchId."""
+    a, b, c = store_family(client)
+    d = put(client, {"FirstName": "Jim", "PhoneNumber": "+1 206 555 0000"})
+    group = MatchItem(match_id="m1", profile_ids=(a, b, c, d), confidence_score=0.9)
+
+    result = auto_merge(client.store, DOMAIN, [group], auto_merging())
+
+    assert 1 == len(result.groups)
+    assert {c, d} == set(result.groups[0].profile_ids)
+    assert match_id([c, d]) == result.groups[0].match_id
+    assert {a, b} == set(result.merged_profile_ids)
+
+
+def test_auto_merge_history_names_the_job(client: Client) -> None:
+    """Each automatic merge is recorded with its job, group and criterion."""
+    a, b, c = store_family(client)
+    group = MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.9)
+
+    auto_merge(client.store, DOMAIN, [group], auto_merging(), job_id="f" * 32)
+
+    events = [event for event, _ in client.store.history(DOMAIN, c)]
+    assert [("AutoMerging", "f" * 32, "m1", 1)] == [
+        (e["Trigger"], e["JobId"], e["MatchId"], e["CriterionIndex"]) for e in events
+    ]
+
+
+def test_auto_merge_without_consolidation_is_refused(client: Client) -> None:
+    """Auto-merging enabled without criteria is a bad request."""
+    with pytest.raises(BadRequestException) as caught:
+        auto_merge(client.store, DOMAIN, [], AutoMerging(enabled=True))
+
+    assert "AutoMerging.Consolidation" == caught.value.field
+
+
+def test_preview_counts_without_changing_anything(tmp_path: Path) -> None:
+    """The preview reports the sample and the merges, and the file is unchanged."""
+    path = tmp_path / "store.db"
+    with Client(path) as client:
+        client.create_domain(DOMAIN, default_expiration_days=30)
+        a, b, c = store_family(client)
+        d = put(client, {"FirstName": "Jim"})
+        e = put(client, {"FirstName": "Jim", "LastName": "Roe"})
+        client.store.write_generation(
+            DOMAIN,
+            None,
+            [
+                MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.9),
+                MatchItem(match_id="m2", profile_ids=(d, e), confidence_score=0.7),
+            ],
+        )
+    before = snapshot_files(tmp_path)
+
+    with Client(path) as client:
+        settings = auto_merging()
+        assert settings.consolidation is not None
+        assert settings.conflict_resolution is not None
+        preview = get_auto_merging_preview(
+            client.store,
+            DOMAIN,
+            settings.consolidation,
+            settings.conflict_resolution,
+        )
+
+    assert {
+        "DomainName": DOMAIN,
+        "NumberOfMatchesInSample": 2,
+        "NumberOfProfilesInSample": 5,
+        "NumberOfProfilesWillBeMerged": 2,
+    } == preview.to_dict()
+    assert before == snapshot_files(tmp_path)
+
+
+def snapshot_files(directory: Path) -> dict[str, bytes]:
+    """Every file of a directory by name, byte for byte."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def test_preview_applies_the_gate(client: Client) -> None:
+    """Groups under the preview's gate count in the sample but merge nothing."""
+    a, b, c = store_family(client)
+    client.store.write_generation(
+        DOMAIN,
+        None,
+        [MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.6)],
+    )
+
+    preview = get_auto_merging_preview(
+        client.store, DOMAIN, BY_NAME_AND_EMAIL, RECENCY, 0.95
+    )
+
+    assert (1, 3, 0) == (
+        preview.number_of_matches_in_sample,
+        preview.number_of_profiles_in_sample,
+        preview.number_of_profiles_will_be_merged,
+    )
+
+
+def test_preview_samples_reproducibly(client: Client) -> None:
+    """A seeded sample of the groups is the same every time."""
+    ids = [put(client, {"FirstName": f"P{i}"}) for i in range(20)]
+    groups = [
+        MatchItem(
+            match_id=f"m{i}", profile_ids=(ids[i], ids[i + 10]), confidence_score=0.9
+        )
+        for i in range(10)
+    ]
+    client.store.write_generation(DOMAIN, None, groups)
+
+    first = get_auto_merging_preview(
+        client.store, DOMAIN, BY_NAME_AND_EMAIL, RECENCY, sample_size=4
+    )
+    second = get_auto_merging_preview(
+        client.store, DOMAIN, BY_NAME_AND_EMAIL, RECENCY, sample_size=4
+    )
+
+    assert 4 == first.number_of_matches_in_sample
+    assert first == second
+
+
+def test_preview_before_any_job_is_empty(client: Client) -> None:
+    """With no match results yet the preview samples nothing."""
+    preview = get_auto_merging_preview(client.store, DOMAIN, BY_NAME_AND_EMAIL, RECENCY)
+
+    assert 0 == preview.number_of_matches_in_sample
+    assert 0 == preview.number_of_profiles_will_be_merged
+
+
+def test_preview_of_unknown_domain_is_not_found(client: Client) -> None:
+    """A preview for a domain that does not exist is a ResourceNotFoundException."""
+    with pytest.raises(ResourceNotFoundException):
+        get_auto_merging_preview(client.store, "nope", BY_NAME_AND_EMAIL, RECENCY)
+
+
+def test_repoint_merged_follows_later_merges(client: Client) -> None:
+    """A tombstone pointing at a profile that merged later points at its new home."""
+    a = put(client, {"FirstName": "Ann"})
+    b = put(client, {"FirstName": "Ann"})
+    c = put(client, {"FirstName": "Ann"})
+
+    merge_profiles(client.store, DOMAIN, a, [b])
+    merge_profiles(client.store, DOMAIN, c, [a])
+
+    assert c == client.store.merged_into(DOMAIN, b)
+    assert c == client.store.merged_into(DOMAIN, a)
+
+
+def test_set_attribute_updated_at_of_missing_profile_is_not_found(
+    client: Client,
+) -> None:
+    """Setting update times of an unknown profile is a ResourceNotFoundException."""
+    with pytest.raises(ResourceNotFoundException):
+        client.store.set_attribute_updated_at(DOMAIN, "0" * 32, {"FirstName": at(1)})

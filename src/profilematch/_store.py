@@ -1420,6 +1420,53 @@ class Store:
                 (domain, job_id),
             )
 
+    # -- merging support (added by the merging module) -------------------------
+
+    def set_attribute_updated_at(
+        self, domain: str, profile_id: str, stamps: Mapping[str, Any]
+    ) -> None:
+        """Replace a profile's per-attribute last-updated times.
+
+        A merged profile keeps the time each value had in the profile it came
+        from, so a later merge by recency still compares the values' own ages.
+
+        Args:
+            domain: the domain.
+            profile_id: the profile.
+            stamps: attribute name to a datetime or an ISO 8601 string.
+
+        Raises:
+            ResourceNotFoundException: no such domain or profile.
+        """
+        encoded = {
+            name: _iso(value) if isinstance(value, datetime) else str(value)
+            for name, value in stamps.items()
+        }
+
+        with self.atomic() as connection:
+            cursor = connection.execute(
+                "UPDATE profiles SET attribute_updated_json = ? "
+                "WHERE domain_name = ? AND profile_id = ?",
+                (_dumps(encoded), domain, profile_id),
+            )
+            if cursor.rowcount == 0:
+                raise self._missing_profile(connection, domain, profile_id)
+
+    def repoint_merged(self, domain: str, old_target: str, new_target: str) -> int:
+        """Point tombstones that lead to a profile now merged at its new home.
+
+        Returns:
+            How many tombstones were changed.
+        """
+        with self.atomic() as connection:
+            cursor = connection.execute(
+                "UPDATE merged_profiles SET merged_into = ? "
+                "WHERE domain_name = ? AND merged_into = ?",
+                (new_target, domain, old_target),
+            )
+
+        return cursor.rowcount
+
 
 def _flat_attributes(raw: Mapping[str, Any]) -> dict[str, Any]:
     flat = {name: value for name, value in raw.items() if name != "Attributes"}
