@@ -176,9 +176,9 @@ def test_progress_and_statuses_follow_the_stages(
     assert any("FIND_MATCHING done in" in m and "match groups 2" in m for m in messages)
 
 
-def test_auto_merging_passes_through_merging(store: Store) -> None:
-    """With AutoMerging enabled the job enters MERGING and records the setting."""
-    matching = Matching.from_dict(
+def auto_merging_on() -> Matching:
+    """Matching with auto-merging of profiles that share an email address."""
+    return Matching.from_dict(
         {
             "Enabled": True,
             "AutoMerging": {
@@ -188,7 +188,11 @@ def test_auto_merging_passes_through_merging(store: Store) -> None:
             },
         }
     )
-    make_domain(store, matching=matching)
+
+
+def test_auto_merging_merges_the_groups(store: Store) -> None:
+    """With AutoMerging on, the job enters MERGING, merges and counts the merges."""
+    make_domain(store, matching=auto_merging_on())
     statuses: list[str] = []
     original = _jobs._auto_merge
 
@@ -204,6 +208,34 @@ def test_auto_merging_passes_through_merging(store: Store) -> None:
     assert "COMPLETED" == job.status
     assert job.auto_merging is not None
     assert job.auto_merging.enabled is True
+    expected_stats = {
+        "NumberOfProfilesReviewed": 5,
+        "NumberOfMatchesFound": 2,
+        "NumberOfMergesDone": 2,
+    }
+    assert expected_stats == job.job_stats.to_dict()
+    assert 3 == store.count_profiles("retail")
+    generation = store.latest_generation("retail")
+    assert generation is not None
+    assert 0 == generation.potential_matches
+
+
+def test_failure_after_merging_undoes_the_merges(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job failing after its merges leaves every profile as it was."""
+    make_domain(store, matching=auto_merging_on())
+
+    def broken(self: Store, *args: Any, **kwargs: Any) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Store, "write_generation", broken)
+    job = run(store, "retail")
+
+    assert "FAILED" == job.status
+    assert "MERGING" in (job.message or "")
+    assert 5 == store.count_profiles("retail")
+    assert store.latest_generation("retail") is None
 
 
 def test_unknown_domain_is_not_found(store: Store) -> None:

@@ -44,6 +44,7 @@ from profilematch._errors import (
 from profilematch._export import location_of, write_export
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._matcher import MatchOptions, match_features
+from profilematch._merge import auto_merge
 from profilematch._models import (
     AutoMerging,
     ExportingConfig,
@@ -362,10 +363,32 @@ def _find_matches(
 
 
 def _auto_merge(
-    store: Store, domain: str, groups: Sequence[MatchItem], auto_merging: AutoMerging
-) -> int:
-    """Merge what the auto-merging settings allow; return the merges done."""
-    return 0
+    state: _Run, groups: Sequence[MatchItem], auto_merging: AutoMerging
+) -> tuple[list[MatchItem], int]:
+    """Merge what the auto-merging settings allow.
+
+    Returns:
+        The match groups left after merging, and the number of merges done.
+    """
+    result = auto_merge(
+        state.store,
+        state.domain,
+        groups,
+        auto_merging,
+        now=state.clock(),
+        default_region=get_default_region(),
+        job_id=state.job_id,
+    )
+    remaining = [
+        MatchItem(
+            match_id=group.match_id,
+            profile_ids=tuple(group.profile_ids),
+            confidence_score=group.confidence_score,
+        )
+        for group in result.groups
+    ]
+
+    return remaining, result.merges_done
 
 
 def _export_destination(
@@ -430,8 +453,9 @@ def _finish(
     with store.atomic():
         if auto_merging is not None:
             with _timed(domain, job_id, "MERGING") as counts:
-                merges = _auto_merge(store, domain, groups, auto_merging)
+                groups, merges = _auto_merge(state, groups, auto_merging)
                 counts["merges"] = merges
+                counts["match groups left"] = len(groups)
             stats = attrs.evolve(stats, number_of_merges_done=merges)
         generated = state.clock()
         store.write_generation(domain, job_id, groups, now=generated)
