@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from itertools import zip_longest
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from profilematch import normalize
+from profilematch._normalize import _phone
 
 # Text from every Unicode category, plus strings built from the characters
 # that phone, email, name and date parsing react to, so both get explored.
@@ -194,3 +196,31 @@ def test_country_is_idempotent(raw: str) -> None:
 
     if code is not None:
         assert code == normalize.country(code)
+
+
+nanp_like = st.builds(
+    lambda prefix, digits, separators: (
+        prefix
+        + "".join(d + s for d, s in zip_longest(digits, separators, fillvalue=""))
+    ),
+    st.sampled_from(["", "+", "+1", "1", "+1 ", "1-", "(", "+ 1 ("]),
+    st.text(alphabet="0123456789", min_size=7, max_size=12),
+    st.lists(
+        st.sampled_from(["", "", " ", "-", ".", ")", "/", "(", " ) "]), max_size=12
+    ),
+)
+nanp_regions = st.none() | st.sampled_from(
+    ["US", "CA", "BS", "JM", "PR", "GU", "AG", "TT", "DO", "FR", "GB"]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=nanp_like | phone_like | any_text, region=nanp_regions)
+@example(raw="305-443-1879", region="US")
+@example(raw="1 950 555 0123", region="CA")
+@example(raw="+1 242 555 0123", region="BS")
+def test_phone_fast_path_equals_library(raw: str, region: str | None) -> None:
+    """The shortcuts for plain North American numbers give the library's result."""
+    fast = _phone._read(raw, region, fast=True)
+
+    assert _phone._read(raw, region, fast=False) == fast

@@ -34,6 +34,8 @@ _LEADING_WORDS = re.compile(r"^[^\d+]*[^\W\d_][^\d+]*(?=[\d+])")
 _TRAILING_WORDS = re.compile(r"(?<=\d)[^\w]*\s[^\d]*[^\W\d_][^\d]*$")
 
 _LETTER = re.compile(r"[^\W\d_]")
+_PLAIN = re.compile(r"\+?[\d\s().\-/]+")
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _NON_DIGITS = re.compile(r"\D")
 _E164 = phonenumbers.PhoneNumberFormat.E164
 _POSSIBLE = ValidationResult.IS_POSSIBLE
@@ -118,8 +120,50 @@ def _split(text: str) -> tuple[str, str | None]:
     return core.strip(), extension
 
 
+def _nanp_national(core: str, digits: str, region: str | None) -> str | None:
+    """The ten-digit national number of a plain North American number, or None.
+
+    Only plain forms qualify: digits and the usual separators, ten digits
+    read in a North American region, or eleven behind "+1" or a trunk "1".
+    """
+    if not _PLAIN.fullmatch(core):
+        return None
+
+    if core.startswith("+"):
+        national = digits[1:] if len(digits) == 11 and digits[0] == "1" else ""
+    elif region in _NANP_REGIONS:
+        national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    else:
+        return None
+
+    if len(national) == 10 and national[0] in "23456789":
+        return national
+    return None
+
+
+def _is_valid(number: phonenumbers.PhoneNumber, region: str | None) -> bool:
+    """is_valid_number, asking the profile's own region first.
+
+    A number valid for one region of its calling code is valid, and checking
+    one region is cheaper than finding the region among the 25 that share +1.
+    """
+    if region is not None and phonenumbers.is_valid_number_for_region(number, region):
+        return True
+    return bool(phonenumbers.is_valid_number(number))
+
+
 @functools.lru_cache(maxsize=2**18)
 def _phone(text: str, region: str | None) -> PhoneNumber | None:
+    return _read(text, region, fast=True)
+
+
+def _read(text: str, region: str | None, *, fast: bool) -> PhoneNumber | None:
+    """Normalize one phone number; ``fast`` enables the library shortcuts.
+
+    The shortcuts (plain North American numbers built without parsing,
+    validity asked of the profile's region first) give the same result as
+    the library path; a property test holds them to it.
+    """
     core, extension = _split(text)
     digits = _NON_DIGITS.sub("", core)
     if len(digits) < _MIN_DIGITS:
@@ -129,6 +173,19 @@ def _phone(text: str, region: str | None) -> PhoneNumber | None:
     # inside a number is a typo or a mask, never a key to match on.
     if _LETTER.search(core):
         return PhoneNumber(None, None, None, extension, False, text, digits)
+
+    national = _nanp_national(core, digits, region) if fast else None
+    if national is not None:
+        nanp = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+        return PhoneNumber(
+            e164="+1" + national,
+            national=national,
+            country_code=1,
+            extension=extension,
+            valid=_is_valid(nanp, region),
+            raw=text,
+            digits=digits,
+        )
 
     number = None
     international = core.startswith("+")
@@ -147,7 +204,7 @@ def _phone(text: str, region: str | None) -> PhoneNumber | None:
         return PhoneNumber(None, None, None, extension, False, text, digits)
 
     reason = phonenumbers.is_possible_number_with_reason(number)
-    valid = phonenumbers.is_valid_number(number)
+    valid = _is_valid(number, region) if fast else phonenumbers.is_valid_number(number)
     e164 = phonenumbers.format_number(number, _E164) if reason == _POSSIBLE else None
     # A junk number such as "+49 000000" loses a trunk zero each time it is
     # read again; a key that changes on re-reading, or that is too short to
