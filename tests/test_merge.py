@@ -33,6 +33,7 @@ from profilematch._models import (
     AutoMerging,
     ConflictResolution,
     Consolidation,
+    FieldSourceProfileIds,
     MatchItem,
 )
 
@@ -937,3 +938,59 @@ def test_set_attribute_updated_at_of_missing_profile_is_not_found(
     """Setting update times of an unknown profile is a ResourceNotFoundException."""
     with pytest.raises(ResourceNotFoundException):
         client.store.set_attribute_updated_at(DOMAIN, "0" * 32, {"FirstName": at(1)})
+
+
+def test_client_merge_profiles_delegates(client: Client) -> None:
+    """Client.merge_profiles merges with field sources given as a model."""
+    main = client.create_profile(DOMAIN, first_name="Ann", last_name="Lee")
+    other = client.create_profile(DOMAIN, last_name="Li")
+
+    client.merge_profiles(DOMAIN, main, [other], FieldSourceProfileIds(last_name=other))
+
+    assert "Li" == client.get_profile(DOMAIN, main).last_name
+    assert 1 == client.store.count_profiles(DOMAIN)
+
+
+def test_client_field_sources_follow_the_service_rules(client: Client) -> None:
+    """A FieldSourceProfileIds dict with an unknown member is refused by name."""
+    main = client.create_profile(DOMAIN, first_name="Ann")
+    other = client.create_profile(DOMAIN, first_name="Anne")
+
+    with pytest.raises(BadRequestException) as caught:
+        client.merge_profiles(DOMAIN, main, [other], {"ShoeSize": other})
+
+    assert "ShoeSize" in caught.value.message
+    assert 2 == client.store.count_profiles(DOMAIN)
+
+
+def test_client_preview_returns_the_service_shape(client: Client) -> None:
+    """Client.get_auto_merging_preview takes models and answers in service shape."""
+    a, b, c = store_family(client)
+    client.store.write_generation(
+        DOMAIN,
+        None,
+        [MatchItem(match_id="m1", profile_ids=(a, b, c), confidence_score=0.9)],
+    )
+    settings = auto_merging()
+    assert settings.consolidation is not None
+    assert settings.conflict_resolution is not None
+
+    preview = client.get_auto_merging_preview(
+        DOMAIN, settings.consolidation, settings.conflict_resolution, 0.5
+    )
+
+    assert {
+        "DomainName": DOMAIN,
+        "NumberOfMatchesInSample": 1,
+        "NumberOfProfilesInSample": 3,
+        "NumberOfProfilesWillBeMerged": 2,
+    } == preview.to_dict()
+    assert 3 == client.store.count_profiles(DOMAIN)
+
+
+def test_client_preview_checks_the_domain_name(client: Client) -> None:
+    """A malformed domain name is refused before anything is read."""
+    with pytest.raises(BadRequestException) as caught:
+        client.get_auto_merging_preview("no spaces", BY_NAME_AND_EMAIL, RECENCY)
+
+    assert "DomainName" == caught.value.field

@@ -20,7 +20,7 @@ import random
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import attrs
 
@@ -40,6 +40,7 @@ __all__ = [
     "GroupPlan",
     "MergeOperation",
     "MergedProfile",
+    "ModelLike",
     "ProfileRecord",
     "auto_merge",
     "canonical_value",
@@ -127,7 +128,11 @@ class _SupportsToDict(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def _as_dict(value: Mapping[str, Any] | _SupportsToDict) -> dict[str, Any]:
+#: A model with ``to_dict()``, or its dict in the service's shape.
+ModelLike: TypeAlias = "Mapping[str, Any] | _SupportsToDict"
+
+
+def _as_dict(value: ModelLike) -> dict[str, Any]:
     """A model or a service-shaped mapping as a plain dict."""
     if isinstance(value, Mapping):
         return dict(value)
@@ -248,7 +253,7 @@ class MergedProfile:
 
 
 def _field_source_map(
-    field_source_profile_ids: Mapping[str, Any] | _SupportsToDict | None,
+    field_source_profile_ids: ModelLike | None,
     known_ids: Sequence[str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Check FieldSourceProfileIds and split it into fields and Attributes keys."""
@@ -308,9 +313,9 @@ def _check_source(field: str, source: object, known_ids: Sequence[str]) -> str:
 
 
 def merge_fields(
-    main: Mapping[str, Any] | _SupportsToDict,
-    others: Sequence[Mapping[str, Any] | _SupportsToDict],
-    field_source_profile_ids: Mapping[str, Any] | _SupportsToDict | None = None,
+    main: ModelLike,
+    others: Sequence[ModelLike],
+    field_source_profile_ids: ModelLike | None = None,
 ) -> MergedProfile:
     """Merge profiles into the main one, field by field, as the service does.
 
@@ -427,7 +432,7 @@ def _merge_attributes(
 def merge_records(
     main: ProfileRecord,
     others: Sequence[ProfileRecord],
-    field_source_profile_ids: Mapping[str, Any] | _SupportsToDict | None = None,
+    field_source_profile_ids: ModelLike | None = None,
 ) -> ProfileRecord:
     """Merge profile records, carrying each value's update time and provenance.
 
@@ -504,7 +509,7 @@ def _known_attribute(name: str) -> bool:
 
 
 def _criteria(
-    consolidation: Mapping[str, Any] | _SupportsToDict,
+    consolidation: ModelLike,
 ) -> tuple[tuple[str, ...], ...]:
     """The consolidation's criteria, checked: 1 to 10 of 1 to 20 known names."""
     raw = _as_dict(consolidation).get("MatchingAttributesList")
@@ -553,7 +558,7 @@ def _criteria(
 
 
 def _resolution(
-    conflict_resolution: Mapping[str, Any] | _SupportsToDict,
+    conflict_resolution: ModelLike,
 ) -> tuple[str, str | None]:
     """The conflict resolution's model and source name, checked."""
     raw = _as_dict(conflict_resolution)
@@ -745,8 +750,8 @@ def _frozen(value: object) -> Hashable:
 
 def consolidate(
     group_profiles: Sequence[ProfileRecord],
-    consolidation: Mapping[str, Any] | _SupportsToDict,
-    conflict_resolution: Mapping[str, Any] | _SupportsToDict,
+    consolidation: ModelLike,
+    conflict_resolution: ModelLike,
     *,
     default_region: str | None = None,
 ) -> list[MergeOperation]:
@@ -901,8 +906,8 @@ def _group_fields(group: Any) -> tuple[str, tuple[str, ...], float]:
 def plan_auto_merge(
     groups: Iterable[object],
     records: Mapping[str, ProfileRecord] | Callable[[Sequence[str]], Any],
-    consolidation: Mapping[str, Any] | _SupportsToDict,
-    conflict_resolution: Mapping[str, Any] | _SupportsToDict,
+    consolidation: ModelLike,
+    conflict_resolution: ModelLike,
     min_allowed_confidence_score_for_merging: float | None = None,
     *,
     default_region: str | None = None,
@@ -1231,7 +1236,7 @@ def merge_profiles(
     domain_name: str,
     main_profile_id: str,
     profile_ids_to_be_merged: Sequence[str],
-    field_source_profile_ids: Mapping[str, Any] | _SupportsToDict | None = None,
+    field_source_profile_ids: ModelLike | None = None,
     *,
     now: datetime | None = None,
     default_region: str | None = None,
@@ -1297,7 +1302,7 @@ def merge_profiles(
 
 
 def _settings(
-    auto_merging: Mapping[str, Any] | _SupportsToDict,
+    auto_merging: ModelLike,
 ) -> tuple[dict[str, Any], dict[str, Any], float | None]:
     """Consolidation, ConflictResolution and gate of an AutoMerging setting."""
     raw = _as_dict(auto_merging)
@@ -1342,7 +1347,7 @@ def auto_merge(
     store: Store,
     domain_name: str,
     groups: Sequence[Any],
-    auto_merging: Mapping[str, Any] | _SupportsToDict,
+    auto_merging: ModelLike,
     *,
     now: datetime | None = None,
     default_region: str | None = None,
@@ -1429,8 +1434,8 @@ def auto_merge(
 def get_auto_merging_preview(
     store: Store,
     domain_name: str,
-    consolidation: Mapping[str, Any] | _SupportsToDict,
-    conflict_resolution: Mapping[str, Any] | _SupportsToDict,
+    consolidation: ModelLike,
+    conflict_resolution: ModelLike,
     min_allowed_confidence_score_for_merging: float | None = None,
     *,
     sample_size: int = DEFAULT_PREVIEW_SAMPLE_SIZE,
