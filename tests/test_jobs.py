@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from profilematch import _jobs
+from profilematch._client import Client
 from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._features import profile_features
 from profilematch._jobs import (
@@ -670,3 +671,66 @@ def test_match_options_reach_the_matcher(
     run(store, domain, options=MatchOptions(threshold=0.9, seed=7, workers=1))
 
     assert (0.9, 7) == (received[0].threshold, received[0].seed)
+
+
+# -- the Client --------------------------------------------------------------------
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    """An in-memory Client with the PEOPLE profiles in domain 'retail'."""
+    with Client() as opened:
+        opened.create_domain(
+            "retail", default_expiration_days=30, matching=Matching(enabled=True)
+        )
+        opened.put_profiles(
+            "retail",
+            [
+                {
+                    "FirstName": first,
+                    "LastName": last,
+                    "EmailAddress": email,
+                    "PhoneNumber": phone,
+                    "BirthDate": birth,
+                }
+                for first, last, email, phone, birth in PEOPLE
+            ],
+        )
+        yield opened
+
+
+def test_client_runs_lists_and_gets_jobs(client: Client) -> None:
+    """The Client runs a job, lists it and gets it, and get_matches reads its groups."""
+    job = client.run_identity_resolution_job("retail")
+
+    page = client.list_identity_resolution_jobs("retail", max_results=10)
+    assert "COMPLETED" == job.status
+    assert [job] == list(page.identity_resolution_jobs_list)
+    assert job == client.get_identity_resolution_job("retail", job.job_id)
+    assert 2 == client.get_matches("retail").potential_matches
+
+
+def test_client_job_options_reach_the_matcher(client: Client) -> None:
+    """A threshold above every confidence score leaves no match groups."""
+    job = client.run_identity_resolution_job("retail", threshold=1.0)
+
+    assert job.job_stats is not None
+    assert 0 == job.job_stats.number_of_matches_found
+
+
+def test_client_schedule_calls(client: Client) -> None:
+    """next_job_time names the coming Saturday, and run_due_jobs runs it then."""
+    upcoming = client.next_job_time("retail")
+
+    ran = client.run_due_jobs(upcoming)
+
+    assert 5 == upcoming.weekday()
+    assert (0, 0) == (upcoming.hour, upcoming.minute)
+    assert ["retail"] == [job.domain_name for job in ran]
+    assert upcoming + timedelta(days=7) == client.next_job_time("retail")
+
+
+def test_client_get_job_of_unknown_domain_is_not_found(client: Client) -> None:
+    """Asking for a job of a domain that does not exist is ResourceNotFound."""
+    with pytest.raises(ResourceNotFoundException):
+        client.get_identity_resolution_job("elsewhere", "a" * 32)

@@ -994,3 +994,49 @@ def test_client_preview_checks_the_domain_name(client: Client) -> None:
         client.get_auto_merging_preview("no spaces", BY_NAME_AND_EMAIL, RECENCY)
 
     assert "DomainName" == caught.value.field
+
+
+def test_merge_in_unknown_domain_is_not_found(client: Client) -> None:
+    """Merging in a domain that does not exist is a ResourceNotFoundException."""
+    with pytest.raises(ResourceNotFoundException):
+        merge_profiles(client.store, "nope", A, [B])
+
+
+_people = st.lists(
+    st.fixed_dictionaries(
+        {
+            "FirstName": st.sampled_from(["Ann", "ANN", "Bo", ""]),
+            "EmailAddress": st.sampled_from(["a@x.com", "A@X.com", "b@x.com", ""]),
+            "PhoneNumber": st.sampled_from(["+1 206 555 0100", "(206) 555-0100", ""]),
+        }
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(people=_people, days=st.lists(st.integers(0, 5), min_size=6, max_size=6))
+def test_consolidation_accounts_for_every_profile(
+    people: list[dict[str, Any]], days: list[int]
+) -> None:
+    """Merged and remaining profiles together are exactly the group, each once."""
+    records = [
+        record(f"{index:032x}", updated=at(days[index]), **person)
+        for index, person in enumerate(people)
+    ]
+    group = {
+        "MatchId": "m",
+        "ProfileIds": [r.profile_id for r in records],
+        "ConfidenceScore": 1.0,
+    }
+
+    plan = plan_auto_merge(
+        [group],
+        {r.profile_id: r for r in records},
+        {"MatchingAttributesList": [["FirstName", "EmailAddress"], ["PhoneNumber"]]},
+        RECENCY,
+    ).groups[0]
+
+    merged = [pid for op in plan.operations for pid in op.profile_ids_to_be_merged]
+    assert sorted(group["ProfileIds"]) == sorted([*merged, *plan.remaining_profile_ids])
+    assert len(set(merged)) == len(merged)

@@ -298,7 +298,7 @@ def _insert_pending(
 
 
 def _load_features(
-    store: Store, domain: str, report: Progress
+    store: Store, domain: str, region: str, report: Progress
 ) -> list[ProfileFeatures]:
     """Load every profile's stored features, computing any that are missing."""
     rows = store.profile_features(domain)
@@ -310,7 +310,12 @@ def _load_features(
         if features_json is None:
             missing.append(profile_id)
         else:
-            features.append(ProfileFeatures.from_json(features_json))
+            loaded = ProfileFeatures.from_json(features_json)
+            # The row's id is the authority: features may be computed before
+            # the profile's id is assigned.
+            if loaded.profile_id != profile_id:
+                loaded = attrs.evolve(loaded, profile_id=profile_id)
+            features.append(loaded)
         if done % _REPORT_EVERY == 0:
             report("PREPROCESSING", done, total)
 
@@ -323,9 +328,7 @@ def _load_features(
         for profile_id in missing:
             raw = {**records[profile_id].raw, "ProfileId": profile_id}
             profile = Profile.from_dict(raw)
-            features.append(
-                profile_features(profile, default_region=get_default_region())
-            )
+            features.append(profile_features(profile, default_region=region))
     report("PREPROCESSING", total, total)
 
     return features
@@ -363,7 +366,10 @@ def _find_matches(
 
 
 def _auto_merge(
-    state: _Run, groups: Sequence[MatchItem], auto_merging: AutoMerging
+    state: _Run,
+    groups: Sequence[MatchItem],
+    auto_merging: AutoMerging,
+    region: str,
 ) -> tuple[list[MatchItem], int]:
     """Merge what the auto-merging settings allow.
 
@@ -376,7 +382,7 @@ def _auto_merge(
         groups,
         auto_merging,
         now=state.clock(),
-        default_region=get_default_region(),
+        default_region=region,
         job_id=state.job_id,
     )
     remaining = [
@@ -422,7 +428,7 @@ def _finish(
 
     state.enter("PREPROCESSING")
     with _timed(domain, job_id, "PREPROCESSING") as counts:
-        features = _load_features(store, domain, state.report)
+        features = _load_features(store, domain, options.default_region, state.report)
         counts["profiles"] = len(features)
 
     model_json = store.latest_model_json(domain) if reuse_model else None
@@ -453,7 +459,9 @@ def _finish(
     with store.atomic():
         if auto_merging is not None:
             with _timed(domain, job_id, "MERGING") as counts:
-                groups, merges = _auto_merge(state, groups, auto_merging)
+                groups, merges = _auto_merge(
+                    state, groups, auto_merging, options.default_region
+                )
                 counts["merges"] = merges
                 counts["match groups left"] = len(groups)
             stats = attrs.evolve(stats, number_of_merges_done=merges)
@@ -692,7 +700,11 @@ def next_job_time_of(
 
 
 def run_due_jobs(
-    store: Store, now: datetime | None = None, *, progress: Progress | None = None
+    store: Store,
+    now: datetime | None = None,
+    *,
+    progress: Progress | None = None,
+    options: MatchOptions | None = None,
 ) -> list[IdentityResolutionJob]:
     """Run the job of every enabled domain whose scheduled time has come.
 
@@ -706,6 +718,7 @@ def run_due_jobs(
         store: the store.
         now: the current time (default: now).
         progress: called with ``(stage, done, total)`` as each job advances.
+        options: the matcher's options for every job, as for run().
 
     Returns:
         The jobs this call ran, in domain name order.
@@ -743,7 +756,15 @@ def run_due_jobs(
                 store.delete_job(domain, pending.job_id)
                 continue
             state = _Run(store, domain, pending.job_id, owner, lambda: moment, progress)
-            jobs.append(_execute(state, matching, reuse_model=False, export_to=None))
+            jobs.append(
+                _execute(
+                    state,
+                    matching,
+                    options=options,
+                    reuse_model=False,
+                    export_to=None,
+                )
+            )
         except ResourceNotFoundException:
             logger.info("domain %s: deleted before its scheduled job ran", domain)
 
