@@ -26,6 +26,9 @@ from profilematch._errors import BadRequestException
 from profilematch._features import profile_features
 from profilematch._jobs import JobsPage, Progress
 from profilematch._matcher import MatchOptions
+from profilematch._merge import AutoMergingPreview, ModelLike
+from profilematch._merge import get_auto_merging_preview as _preview
+from profilematch._merge import merge_profiles as _merge_profiles
 from profilematch._models import (
     BatchGetProfileError,
     Domain,
@@ -1220,6 +1223,120 @@ class Client:
             if page.next_token is None:
                 return
             next_token = page.next_token
+
+    # -- merging -------------------------------------------------------------------
+
+    def merge_profiles(
+        self,
+        domain_name: str,
+        main_profile_id: str,
+        profile_ids_to_be_merged: Sequence[str],
+        field_source_profile_ids: ModelLike | None = None,
+    ) -> str:
+        """Merge 1 to 20 profiles into a main profile, as the service's MergeProfiles.
+
+        Fields only one profile has are combined; on a conflict the main
+        profile's value wins, unless ``field_source_profile_ids`` names the
+        profile to take a field from (its value wins even when empty).
+        Addresses are taken whole, Attributes key by key. The merged profiles
+        are deleted; asking for one afterwards says which profile it went
+        into. One transaction; a merge cannot be undone.
+
+        Args:
+            domain_name: the domain.
+            main_profile_id: the profile that remains.
+            profile_ids_to_be_merged: 1 to 20 profiles to merge into it.
+            field_source_profile_ids: a FieldSourceProfileIds, or a dict in
+                its shape (``{"EmailAddress": "<id>", "Attributes": {...}}``).
+
+        Returns:
+            A message saying what was merged.
+
+        Raises:
+            BadRequestException: an id is malformed or repeated, the main id
+                is among those to merge, or a field source is not one of the
+                merged profiles; nothing changed.
+            ResourceNotFoundException: no such domain, or a profile is not in
+                it (unknown, in another domain, or already merged); nothing
+                changed.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> ann = client.create_profile("retail", first_name="Ann")
+            >>> lee = client.create_profile("retail", last_name="Lee")
+            >>> _ = client.merge_profiles("retail", ann, [lee])
+            >>> client.get_profile("retail", ann).last_name
+            'Lee'
+        """
+        return _merge_profiles(
+            self._store,
+            domain_name,
+            main_profile_id,
+            profile_ids_to_be_merged,
+            field_source_profile_ids,
+            default_region=self.region,
+        )
+
+    def get_auto_merging_preview(
+        self,
+        domain_name: str,
+        consolidation: ModelLike,
+        conflict_resolution: ModelLike,
+        min_allowed_confidence_score_for_merging: float | None = None,
+        *,
+        sample_size: int = 1000,
+        seed: int | None = None,
+    ) -> AutoMergingPreview:
+        """Dry-run auto-merging settings on a sample of the latest match groups.
+
+        Nothing changes. The sample is drawn with a seeded random generator,
+        so the same results and settings give the same figures.
+
+        Args:
+            domain_name: the domain.
+            consolidation: the criteria to try (a Consolidation or its dict).
+            conflict_resolution: RECENCY or SOURCE (a ConflictResolution or
+                its dict).
+            min_allowed_confidence_score_for_merging: only groups scored at
+                least this (0.0 to 1.0) would merge; None lets all through.
+            sample_size: the most match groups to sample.
+            seed: the sampling seed; None derives one from the domain and the
+                results.
+
+        Returns:
+            The service's response: ``to_dict()`` gives DomainName,
+            NumberOfMatchesInSample, NumberOfProfilesInSample and
+            NumberOfProfilesWillBeMerged.
+
+        Raises:
+            BadRequestException: a setting breaks a rule (1 to 10 criteria of
+                1 to 20 known attribute names; SOURCE needs a SourceName).
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> preview = client.get_auto_merging_preview(
+            ...     "retail",
+            ...     {"MatchingAttributesList": [["FirstName", "EmailAddress"]]},
+            ...     {"ConflictResolvingModel": "RECENCY"},
+            ... )
+            >>> preview.number_of_profiles_will_be_merged
+            0
+        """
+        _checked(DomainName=domain_name)
+
+        return _preview(
+            self._store,
+            domain_name,
+            consolidation,
+            conflict_resolution,
+            min_allowed_confidence_score_for_merging,
+            sample_size=sample_size,
+            seed=seed,
+            default_region=self.region,
+        )
 
     # -- identity resolution jobs ----------------------------------------------
 
