@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from profilematch import normalize
-from profilematch._normalize import _phone
+from profilematch._normalize import _email, _phone
 
 # Text from every Unicode category, plus strings built from the characters
 # that phone, email, name and date parsing react to, so both get explored.
@@ -224,3 +224,24 @@ def test_phone_fast_path_equals_library(raw: str, region: str | None) -> None:
     fast = _phone._read(raw, region, fast=True)
 
     assert _phone._read(raw, region, fast=False) == fast
+
+
+ascii_email_like = st.builds(
+    lambda local, domain, tld: f"{local}@{domain}.{tld}",
+    st.text(alphabet="aZ09._+-!#'`~|{}\"( ", min_size=0, max_size=70),
+    st.text(alphabet="aZ09.-_", min_size=0, max_size=70),
+    st.sampled_from(
+        ["com", "IO", "c", "1a", "a1", "test", "local", "arpa", "xn--p1ai", ""]
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=ascii_email_like | email_like | any_text)
+@example(raw="Jane.Doe+news@GoogleMail.com")
+@example(raw="a@b--c.com")
+def test_email_fast_path_equals_library(raw: str) -> None:
+    """The shortcut for plain ASCII addresses gives email-validator's result."""
+    fast = _email._read(raw, raw.strip(), fast=True)
+
+    assert _email._read(raw, raw.strip(), fast=False) == fast

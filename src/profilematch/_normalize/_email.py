@@ -6,6 +6,7 @@ import functools
 import re
 
 import attrs
+import email_validator
 from email_validator import EmailNotValidError, validate_email
 
 from profilematch._normalize._missing import coerce
@@ -35,6 +36,17 @@ _TAGS_ONLY = frozenset(
 )
 
 _SEPARATORS = re.compile(r"[._+\-]")
+
+# Plain ASCII addresses that email-validator is sure to accept unchanged but
+# for case: a dot-atom local part, LDH labels without "--", a letter TLD, and
+# short enough that no length limit applies. Anything else takes the library.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN = re.compile(
+    rf"(?P<local>{_ATEXT}+(?:\.{_ATEXT}+)*)@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
+)
+_PLAIN_MAX_LENGTH = 64
+_SPECIAL_USE = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
 
 
 @attrs.frozen
@@ -88,8 +100,32 @@ def _mailbox(local: str, domain: str) -> str | None:
     return None
 
 
+def _plain(text: str) -> tuple[str, str] | None:
+    """Local part and domain of a plain ASCII address, or None to ask the library."""
+    if len(text) > _PLAIN_MAX_LENGTH:
+        return None
+
+    found = _PLAIN.fullmatch(text)
+    if found is None:
+        return None
+
+    domain = found["domain"]
+    if "--" in domain or domain.lower().rsplit(".", 1)[-1] in _SPECIAL_USE:
+        return None
+    return found["local"], domain
+
+
 @functools.lru_cache(maxsize=2**18)
 def _email(raw: str, display: str) -> EmailAddress:
+    return _read(raw, display, fast=True)
+
+
+def _read(raw: str, display: str, *, fast: bool) -> EmailAddress:
+    """Normalize one address; ``fast`` lets plain ASCII skip the library.
+
+    The shortcut gives the same result as email-validator; a property test
+    holds it to that.
+    """
     text = display
     # A single trailing dot is the DNS root, not part of the domain.
     if text.endswith(".") and not text.endswith(".."):
@@ -97,15 +133,17 @@ def _email(raw: str, display: str) -> EmailAddress:
     if text.endswith(".>") and not text.endswith("..>"):
         text = text[:-2] + ">"
 
-    try:
-        checked = validate_email(
-            text, check_deliverability=False, allow_display_name=True
-        )
-    except (EmailNotValidError, ValueError, UnicodeError):
-        return EmailAddress(None, None, None, None, False, raw, display)
+    parts = _plain(text) if fast else None
+    if parts is None:
+        try:
+            checked = validate_email(
+                text, check_deliverability=False, allow_display_name=True
+            )
+        except (EmailNotValidError, ValueError, UnicodeError):
+            return EmailAddress(None, None, None, None, False, raw, display)
+        parts = checked.local_part, checked.domain
 
-    local = checked.local_part.lower()
-    domain = checked.domain.lower()
+    local, domain = parts[0].lower(), parts[1].lower()
     return EmailAddress(
         address=f"{local}@{domain}",
         local=local,
