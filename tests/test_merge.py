@@ -1040,3 +1040,32 @@ def test_consolidation_accounts_for_every_profile(
     merged = [pid for op in plan.operations for pid in op.profile_ids_to_be_merged]
     assert sorted(group["ProfileIds"]) == sorted([*merged, *plan.remaining_profile_ids])
     assert len(set(merged)) == len(merged)
+
+
+def test_canonical_address_compares_every_part() -> None:
+    """A whole address compares street, city, postal code and country canonically."""
+    left = {
+        "Address": {
+            "Address1": "123 Main Street",
+            "City": "Springfield",
+            "PostalCode": "62704-1234",
+            "Country": "USA",
+        }
+    }
+    right = {
+        "Address": {
+            "Address1": "123 main st.",
+            "City": "SPRINGFIELD",
+            "PostalCode": "62704",
+            "Country": "US",
+        }
+    }
+
+    assert canonical_value(left, "Address") == canonical_value(right, "Address")
+
+
+def test_canonical_phone_reads_the_address_country() -> None:
+    """A national phone number is read in the region of the profile's country."""
+    swedish = {"PhoneNumber": "070 123 45 67", "Address": {"Country": "Sweden"}}
+
+    assert "+46701234567" == canonical_value(swedish, "PhoneNumber")

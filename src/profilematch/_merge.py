@@ -1278,7 +1278,8 @@ def merge_profiles(
         sources = FieldSourceProfileIds.from_dict(
             sources, prefix="FieldSourceProfileIds"
         ).to_dict()
-    merge_fields({"ProfileId": main_id}, [{"ProfileId": pid} for pid in ids], sources)
+    # Refuse a source outside the merge before the store is touched.
+    _field_source_map(sources, [main_id, *ids])
     moment = now or datetime.now(timezone.utc)
     operation = MergeOperation(
         main_profile_id=main_id,
@@ -1298,7 +1299,8 @@ def merge_profiles(
         )
 
     logger.info("domain %s: merged %d profiles into %s", domain, len(ids), main_id)
-    return f"Merged {len(ids)} profiles into profile {main_id}."
+    noun = "profile" if len(ids) == 1 else "profiles"
+    return f"Merged {len(ids)} {noun} into profile {main_id}."
 
 
 def _settings(
