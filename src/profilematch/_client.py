@@ -175,7 +175,11 @@ def _search_values(key_name: str, value: str, region: str) -> list[str]:
 
 
 def search_keys(
-    raw: Mapping[str, Any], profile_id: str, *, region: str
+    raw: Mapping[str, Any],
+    profile_id: str,
+    *,
+    region: str,
+    e164: Sequence[str] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """Return the search keys of a profile in the service's shape.
 
@@ -187,6 +191,8 @@ def search_keys(
         raw: the profile in the service's shape.
         profile_id: its id.
         region: the phone region for numbers without a country code.
+        e164: the profile's phones in E.164 when already known (its features
+            hold them); otherwise each phone is parsed here.
 
     Returns:
         Distinct ``(key_name, key_value)`` pairs.
@@ -201,19 +207,22 @@ def search_keys(
             keys["_email", _fold(raw[field])] = None
     for field in _PHONE_FIELDS:
         if raw.get(field):
-            for value in _phone_keys(raw[field], region):
+            if e164 is None:
+                forms = _phone_keys(raw[field], region)
+            else:
+                forms = [raw[field].strip()]
+            for value in forms:
                 keys["_phone", value] = None
+    for value in e164 or ():
+        # Features mark a local number without an area code with "#".
+        if value.startswith("+"):
+            keys["_phone", value] = None
     parts = [raw.get(name) or "" for name in ("FirstName", "MiddleName", "LastName")]
     if any(parts):
         keys["_fullName", _fold(" ".join(parts))] = None
         keys["_fullName", _fold(f"{parts[0]} {parts[2]}")] = None
 
     return tuple(key for key in keys if key[1])
-
-
-def _features_json(profile: Profile, region: str) -> str:
-    """The profile's canonical features, as the matcher reads them back."""
-    return profile_features(profile, default_region=region).to_json()
 
 
 def _check_string(
@@ -568,11 +577,13 @@ class Client:
         for name in _OUTPUT_ONLY:
             raw.pop(name, None)
 
+        features = profile_features(profile, default_region=self.region)
+
         return ProfileWrite(
             profile_id=profile_id,
             raw=raw,
-            features_json=_features_json(profile, self.region),
-            keys=search_keys(raw, profile_id, region=self.region),
+            features_json=features.to_json(),
+            keys=search_keys(raw, profile_id, region=self.region, e164=features.phones),
             source_name=source_name,
         )
 
