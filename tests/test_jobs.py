@@ -540,6 +540,21 @@ def test_two_concurrent_callers_run_a_due_job_once(tmp_path: Path) -> None:
         assert 1 == len(check.list_jobs("two", limit=10))
 
 
+def test_switching_matching_off_drops_a_queued_job(store: Store) -> None:
+    """A due job queued behind another is removed if matching is switched off."""
+    make_domain(store, "a")
+    make_domain(store, "b")
+    disabled = {"DefaultExpirationDays": 30, "Matching": {"Enabled": False}}
+
+    def switch_off_b(stage: str, done: int, total: int) -> None:
+        store.update_domain("b", disabled)
+
+    ran = run_due_jobs(store, SATURDAY, progress=switch_off_b)
+
+    assert ["a"] == [job.domain_name for job in ran]
+    assert [] == store.list_jobs("b", limit=10)
+
+
 def test_discard_pending_jobs_removes_only_pending(store: Store, domain: str) -> None:
     """Switching matching off removes queued jobs and keeps finished ones."""
     done = run(store, domain)

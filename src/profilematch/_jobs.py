@@ -99,7 +99,7 @@ _HOST = socket.gethostname()
 
 _STALE_MESSAGE = (
     "The process running this job stopped before the job finished (killed or "
-    "crashed); nothing it computed was kept. Run the job again."
+    "crashed). Run the job again."
 )
 
 # Jobs this process is running now, so a reader in the same process never
@@ -672,18 +672,16 @@ def _all_domains(store: Store) -> Iterator[DomainRecord]:
         after = page[-1].domain_name
 
 
-def next_job_time_of(
-    store: Store, domain: str, *, now: datetime | None = None
-) -> datetime:
+def next_job_time_of(store: Store, domain: str) -> datetime:
     """Return when the domain's next scheduled job is due.
 
-    A run missed while nothing called run_due_jobs is due at once: the answer
-    is then the missed time, which is not after ``now``.
+    This is the first scheduled time after the domain's last job started (or
+    after it was created). When that time has passed, the job is due and the
+    next call to run_due_jobs runs it.
 
     Args:
         store: the store holding the domain.
         domain: the domain's name.
-        now: the current time (default: now).
 
     Returns:
         An aware UTC datetime.
