@@ -564,7 +564,10 @@ def _execute(
             state.job_id,
             state.status,
             error,
-            exc_info=True,
+        )
+        # The traceback is for debugging, not for the user of a command line.
+        logger.debug(
+            "domain %s job %s: failure", state.domain, state.job_id, exc_info=True
         )
         reason = (
             error.message
