@@ -10,9 +10,8 @@ __all__ = ["NULL_TOKENS", "coerce", "is_missing"]
 # Tokens that spreadsheets, pandas and hand-typed forms write for "no value".
 # "NA" is deliberately absent: it is Namibia's country code and a real token
 # in names and addresses, whereas "N/A" with its slash is never data.
-NULL_TOKENS = frozenset(
-    {"", "nan", "none", "null", "nil", "n/a", "#n/a", "-", "--", "<na>", "nat"}
-)
+NULL_TOKENS = frozenset({"", "nan", "none", "null", "n/a", "#n/a", "-", "--", "<na>"})
+_LONGEST_TOKEN = max(len(token) for token in NULL_TOKENS)
 
 
 def coerce(raw: object) -> str | None:
@@ -27,6 +26,13 @@ def coerce(raw: object) -> str | None:
     Returns:
         The stripped text, or None for a missing value.
     """
+    # Text is nearly every call: answer it before the other types.
+    if type(raw) is str:
+        text = raw.strip()
+        if len(text) > _LONGEST_TOKEN or text.casefold() not in NULL_TOKENS:
+            return text
+        return None
+
     if raw is None or isinstance(raw, bool):
         return None
 
@@ -55,7 +61,7 @@ def is_missing(raw: object) -> bool:
     """Tell whether a raw value stands for "no value".
 
     None, float NaN, empty or whitespace-only text and the null-like tokens
-    ``nan``, ``None``, ``NULL``, ``nil``, ``N/A``, ``#N/A``, ``-`` and ``--``
+    ``nan``, ``None``, ``NULL``, ``N/A``, ``#N/A``, ``-`` and ``--``
     (in any case) are missing. ``NA`` is not: it is Namibia's country code.
 
     Args:

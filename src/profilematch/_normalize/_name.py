@@ -247,9 +247,8 @@ def nickname_keys(first: object) -> frozenset[str]:
     """Return the canonical forms of a first name, itself included.
 
     ``"bob"`` gives ``{"bob", "robert", ...}``; two first names are nickname
-    equivalent when their keys intersect. The table is the ``nicknames``
-    package (Old Dominion University's carltonnorthern/nicknames list,
-    Apache-2.0).
+    equivalent when their keys intersect. The table is the hand-curated
+    ``nicknames`` package (github.com/carltonnorthern/nicknames, Apache-2.0).
 
     Args:
         first: a first name, canonical or raw.

@@ -35,6 +35,7 @@ _TRAILING_WORDS = re.compile(r"(?<=\d)[^\w]*\s[^\d]*[^\W\d_][^\d]*$")
 
 _LETTER = re.compile(r"[^\W\d_]")
 _PLAIN = re.compile(r"\+?[\d\s().\-/]+")
+_NANP_SHAPE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}")
 _NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 _NON_DIGITS = re.compile(r"\D")
 _E164 = phonenumbers.PhoneNumberFormat.E164
@@ -141,6 +142,38 @@ def _nanp_national(core: str, digits: str, region: str | None) -> str | None:
     return None
 
 
+def _no_trunk(number: phonenumbers.PhoneNumber) -> bool:
+    """Tell whether the number's country dials without a trunk prefix."""
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return metadata is not None and metadata.national_prefix is None
+
+
+def _repair(
+    number: phonenumbers.PhoneNumber, core: str
+) -> phonenumbers.PhoneNumber | None:
+    """A valid reading of an invalid number under a common writing habit, or None.
+
+    Two habits are undone, and only when they turn an invalid number into a
+    valid one, so a valid number is never changed: a trunk "0" kept where the
+    country dials none ("+34 (0)691 901 321", "0691 901 321" in Spain), and a
+    North American number written in its national "555-555-5555" shape in a
+    profile from another country.
+    """
+    if number.italian_leading_zero and _no_trunk(number):
+        bare = phonenumbers.PhoneNumber(
+            country_code=number.country_code, national_number=number.national_number
+        )
+        if phonenumbers.is_valid_number(bare):
+            return bare
+
+    if _NANP_SHAPE.fullmatch(core):
+        north_american = _parse(core, "US")
+        if north_american is not None and phonenumbers.is_valid_number(north_american):
+            return north_american
+    return None
+
+
 def _is_valid(number: phonenumbers.PhoneNumber, region: str | None) -> bool:
     """is_valid_number, asking the profile's own region first.
 
@@ -203,8 +236,13 @@ def _read(text: str, region: str | None, *, fast: bool) -> PhoneNumber | None:
     if number is None:
         return PhoneNumber(None, None, None, extension, False, text, digits)
 
-    reason = phonenumbers.is_possible_number_with_reason(number)
     valid = _is_valid(number, region) if fast else phonenumbers.is_valid_number(number)
+    if not valid:
+        repaired = _repair(number, core)
+        if repaired is not None:
+            number, valid = repaired, True
+
+    reason = phonenumbers.is_possible_number_with_reason(number)
     e164 = phonenumbers.format_number(number, _E164) if reason == _POSSIBLE else None
     # A junk number such as "+49 000000" loses a trunk zero each time it is
     # read again; a key that changes on re-reading, or that is too short to
