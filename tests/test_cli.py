@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,165 @@ def test_help_lists_every_command(runner):
     assert 0 == result.exit_code
     for command in ("match", "import", "run", "matches", "jobs", "explain", "merge"):
         assert f"  {command} " in result.stdout
+
+
+PEOPLE = """id,first_name,last_name,email,phone,city,dob
+a1,Ann,Lee,ann.lee@example.com,+1 206 555 0100,Seattle,1980-01-02
+a2,Anne,Lee,ANN.LEE@example.com,(206) 555-0100,Seattle,1980-01-02
+b1,Bob,Smith,bob@smith.org,+1 312 555 0199,Chicago,1975-05-06
+b2,Robert,Smith,bob@smith.org,312-555-0199,Chicago,1975-05-06
+c1,Carla,Diaz,carla@diaz.net,+1 415 555 0142,San Francisco,1990-09-09
+d1,Dmitri,Volkov,dv@volkov.ru,+1 646 555 0177,New York,1966-12-30
+"""
+
+
+def groups_of(csv_text: str) -> set[frozenset[str]]:
+    """The match groups of a CSV output, as sets of row ids."""
+    groups: dict[str, set[str]] = {}
+    for line in csv_text.splitlines()[1:]:
+        match_id, _score, _profile_id, row_id = line.split(",")
+        groups.setdefault(match_id, set()).add(row_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.fixture
+def people(tmp_path: Path) -> str:
+    """A small customers file with two pairs of duplicates."""
+    return write(tmp_path / "people.csv", PEOPLE)
+
+
+def test_match_prints_groups_with_row_ids_and_a_summary(runner, people):
+    """match prints a table with each group's row ids and a closing summary."""
+    result = runner.invoke(cli, ["match", people])
+
+    assert 0 == result.exit_code, result.output
+    assert "a1" in result.stdout and "a2" in result.stdout
+    assert "b1" in result.stdout and "b2" in result.stdout
+    assert "Profiles: 6" in result.stderr
+    assert "Match groups: 2" in result.stderr
+    assert "Profiles in groups: 4" in result.stderr
+    assert "FirstName" in result.stderr
+
+
+def test_match_writes_csv_that_joins_back_on_row_ids(runner, people, tmp_path):
+    """match --output groups.csv writes one line per grouped profile with its row id."""
+    result = runner.invoke(cli, ["match", people, "--db", ":memory:", "-o", "g.csv"])
+
+    assert 0 == result.exit_code, result.output
+    text = (tmp_path / "g.csv").read_text()
+    assert "match_id,confidence_score,profile_id,row_id" == text.splitlines()[0]
+    assert {frozenset({"a1", "a2"}), frozenset({"b1", "b2"})} == groups_of(text)
+    assert not (tmp_path / "profilematch.db").exists()
+
+
+def test_match_writes_jsonl_in_the_service_shape(runner, people, tmp_path):
+    """JSON Lines output holds MatchItems with the row ids beside the profile ids."""
+    result = runner.invoke(cli, ["match", people, "-o", "g.jsonl"])
+
+    assert 0 == result.exit_code, result.output
+    items = [
+        json.loads(line) for line in (tmp_path / "g.jsonl").read_text().splitlines()
+    ]
+    assert {frozenset({"a1", "a2"}), frozenset({"b1", "b2"})} == {
+        frozenset(item["RowIds"]) for item in items
+    }
+    for item in items:
+        assert ["ConfidenceScore", "MatchId", "ProfileIds", "RowIds"] == sorted(item)
+        assert 0.0 <= item["ConfidenceScore"] <= 1.0
+
+
+def test_match_twice_replaces_the_domain(runner, people):
+    """Running match twice on one file gives the same groups, not self-matches."""
+    first = runner.invoke(cli, ["match", people, "-o", "-", "--format", "csv"])
+    second = runner.invoke(cli, ["match", people, "-o", "-", "--format", "csv"])
+
+    assert 0 == second.exit_code, second.output
+    assert groups_of(first.stdout) == groups_of(second.stdout)
+    assert "Replaced the 6 profiles" in second.stderr
+
+
+def test_import_run_and_page_through_matches(runner, people):
+    """import, run and matches page through every group with NextToken."""
+    assert 0 == runner.invoke(cli, ["import", people]).exit_code
+    run = runner.invoke(cli, ["run"])
+    first = runner.invoke(cli, ["matches", "--max-results", "1"])
+    page = json.loads(first.stdout)
+    second = runner.invoke(
+        cli, ["matches", "--max-results", "1", "--next-token", page["NextToken"]]
+    )
+    last = json.loads(second.stdout)
+
+    assert 0 == run.exit_code, run.output
+    assert "COMPLETED" in run.stdout
+    assert 1 == len(page["Matches"]) == len(last["Matches"])
+    assert "NextToken" not in last
+    assert page["Matches"][0]["MatchId"] != last["Matches"][0]["MatchId"]
+
+
+def test_matches_with_a_bad_token_is_a_bad_request(runner, people):
+    """A malformed --next-token is refused with exit code 2 and one line."""
+    runner.invoke(cli, ["match", people])
+
+    result = runner.invoke(cli, ["matches", "--next-token", "garbage"])
+
+    assert 2 == result.exit_code
+    assert result.stderr.startswith("profilematch: error: ")
+
+
+def test_jobs_lists_the_job_run(runner, people):
+    """jobs lists the job that match ran, in the table and in JSON."""
+    runner.invoke(cli, ["match", people])
+
+    table = runner.invoke(cli, ["jobs"])
+    listed = json.loads(runner.invoke(cli, ["jobs", "--json"]).stdout)
+
+    assert 0 == table.exit_code, table.output
+    assert "COMPLETED" in table.stdout
+    assert 1 == len(listed["IdentityResolutionJobsList"])
+
+
+def test_explain_unknown_id_fails_cleanly(runner, people):
+    """explain with an id that names no profile exits non-zero with one line."""
+    runner.invoke(cli, ["match", people])
+
+    result = runner.invoke(cli, ["explain", "a1", "zz"])
+
+    assert 1 == result.exit_code
+    assert 1 == len(result.stderr.splitlines())
+    assert "zz" in result.stderr
+
+
+def test_merge_then_export(runner, people, tmp_path):
+    """merge folds profiles into one; export writes the groups with row ids."""
+    runner.invoke(cli, ["match", people])
+
+    merged = runner.invoke(cli, ["merge", "b1", "b2"])
+    exported = runner.invoke(cli, ["export", "-o", "all.csv"])
+
+    assert 0 == merged.exit_code, merged.output
+    assert 0 == exported.exit_code, exported.output
+    assert "a1" in (tmp_path / "all.csv").read_text()
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared data not available")
+def test_match_on_the_splink_sample_finds_true_duplicates(runner, tmp_path):
+    """On the Splink sample most pairs in the groups share a true cluster."""
+    source = SHARED / "splink_fake_1000" / "fake_1000_from_splink_demos.csv"
+    clusters = {}
+    for line in source.read_text().splitlines()[1:]:
+        cells = line.split(",")
+        clusters[cells[0]] = cells[-1]
+
+    result = runner.invoke(
+        cli, ["match", str(source), "--db", ":memory:", "-o", "g.csv"]
+    )
+
+    assert 0 == result.exit_code, result.output
+    groups = groups_of((tmp_path / "g.csv").read_text())
+    pairs = [(a, b) for g in groups for a in g for b in g if a < b]
+    same = sum(clusters[a] == clusters[b] for a, b in pairs)
+    assert len(groups) > 50
+    assert same / len(pairs) > 0.8

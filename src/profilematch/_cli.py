@@ -31,6 +31,7 @@ import attrs
 import click
 
 from profilematch import normalize
+from profilematch._config import get_default_region
 from profilematch._errors import (
     BadRequestException,
     ProfileMatchError,
@@ -198,7 +199,7 @@ def _client(db: str, region: str | None = None) -> Iterator[Any]:
     from profilematch._client import Client
 
     path = None if db == MEMORY_DB else db
-    with Client(path, default_region=region) as client:
+    with Client(path, default_region=region.upper() if region else None) as client:
         yield client
 
 
@@ -314,6 +315,9 @@ def import_command(file: str, db: str, domain: str, **options: Any) -> None:
 # Running jobs
 
 
+_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+
+
 class _Progress:
     """A tqdm bar per job stage, on standard error."""
 
@@ -333,10 +337,15 @@ class _Progress:
             self.close()
             self.stage = stage
             self.bar = tqdm(
-                total=total or None, desc=stage, unit="", file=sys.stderr, leave=False
+                total=total or None,
+                desc=stage,
+                file=sys.stderr,
+                leave=False,
+                bar_format=_BAR_FORMAT,
             )
-        if total and self.bar.total != total:
-            self.bar.total = total
+        elif total and self.bar.total != total:
+            # A stage runs several steps, each reporting its own total.
+            self.bar.reset(total=total)
         self.bar.n = done
         self.bar.refresh()
 
@@ -674,9 +683,10 @@ def _invalid_values(
 ) -> Counter[str]:
     """Count values per attribute that the normalizers cannot read."""
     counts: Counter[str] = Counter()
+    default_region = region.upper() if region else get_default_region()
     for profile in profiles:
         address = profile.get("Address") or {}
-        phone_region = normalize.country(address.get("Country")) or region
+        phone_region = normalize.country(address.get("Country")) or default_region
         for field in _PHONE_FIELDS:
             raw = profile.get(field)
             if raw and not _phone_ok(raw, phone_region):
@@ -693,10 +703,10 @@ def _invalid_values(
 
 
 def _phone_ok(raw: str, region: str | None) -> bool:
-    """Whether a phone number has a canonical form."""
+    """Whether a phone number could be read, in full or as a local number."""
     parsed = normalize.phone(raw, region)
 
-    return parsed is not None and bool(getattr(parsed, "e164", None))
+    return parsed is not None and (parsed.e164 is not None or parsed.local_only)
 
 
 def _email_ok(raw: str) -> bool:
