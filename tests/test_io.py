@@ -1,8 +1,5 @@
 """Tests of reading CSV and JSON Lines files into service-shaped profiles."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import json

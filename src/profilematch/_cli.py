@@ -973,16 +973,30 @@ def explain_command(db: str, domain: str, id_a: str, id_b: str, as_json: bool) -
     """
     with _client(db) as client:
         first, second = _resolve_ids(client, domain, [id_a, id_b])
-        explanation = client.explain_match(domain, first, second)
+        explanation = _explain(client, domain, first, second)
 
     if as_json:
-        value = (
-            explanation.to_dict() if hasattr(explanation, "to_dict") else explanation
-        )
-        click.echo(_dumps(value))
+        click.echo(_dumps(attrs.asdict(explanation)))
         return
 
+    click.echo(f"{first} and {second}:")
     click.echo(str(explanation))
+
+
+def _explain(client: Any, domain: str, first: str, second: str) -> Any:
+    """Explain two stored profiles with the model of the domain's latest job."""
+    from profilematch import ModelParameters, explain
+    from profilematch._matcher import MatchOptions
+
+    profiles = [client.get_profile(domain, first), client.get_profile(domain, second)]
+    options = MatchOptions(default_region=client.region)
+    stored = client.store.latest_model_json(domain)
+    if stored is None:
+        return explain(*profiles, options=options)
+
+    model = ModelParameters.from_dict(json.loads(stored))
+
+    return explain(*profiles, model=model, options=options)
 
 
 @cli.command("merge")
