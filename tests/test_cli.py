@@ -251,6 +251,79 @@ def test_merge_then_export(runner, people, tmp_path):
     assert "a1" in (tmp_path / "all.csv").read_text()
 
 
+def test_progress_bars_go_to_stderr_when_asked(runner, people):
+    """--progress shows the job's stages on standard error, not in the data."""
+    result = runner.invoke(cli, ["match", people, "--progress", "-o", "-"])
+
+    assert 0 == result.exit_code, result.output
+    assert "FIND_MATCHING" in result.stderr
+    assert "FIND_MATCHING" not in result.stdout
+
+
+def test_match_reads_json_lines(runner, tmp_path):
+    """A JSON Lines file of service-shaped objects is matched like a CSV."""
+    lines = [
+        {
+            "id": f"r{i}",
+            "FirstName": first,
+            "LastName": "Okafor",
+            "EmailAddress": "chi@okafor.ng",
+            "Address": {"City": "Lagos"},
+        }
+        for i, first in enumerate(["Chinedu", "Chinedu", "Chi"])
+    ]
+    path = write(tmp_path / "p.jsonl", "".join(json.dumps(x) + "\n" for x in lines))
+
+    result = runner.invoke(cli, ["match", path, "-o", "-", "--format", "jsonl"])
+
+    assert 0 == result.exit_code, result.output
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [{"r0", "r1", "r2"}] == [set(item["RowIds"]) for item in items]
+
+
+def test_named_delimiter_and_map_reach_the_store(runner, tmp_path):
+    """--delimiter tab and --map fill fields of a file with unusual columns."""
+    text = "key\tgiven\tfamily\tmail\nk1\tAnn\tLee\ta@x.org\nk2\tAnn\tLee\ta@x.org\n"
+    path = write(tmp_path / "p.txt", text)
+
+    result = runner.invoke(
+        cli,
+        [
+            "match",
+            path,
+            "--delimiter",
+            "tab",
+            "--id-column",
+            "key",
+            "--map",
+            "FirstName=given",
+            "--map",
+            "LastName=family",
+            "--map",
+            "EmailAddress=mail",
+            "-o",
+            "-",
+            "--format",
+            "csv",
+        ],
+    )
+
+    assert 0 == result.exit_code, result.output
+    assert {frozenset({"k1", "k2"})} == groups_of(result.stdout)
+    assert "FirstName                    <- given" in result.stderr
+
+
+def test_table_can_be_written_to_a_file(runner, people, tmp_path):
+    """--format table with --output writes the printed table to the file."""
+    result = runner.invoke(
+        cli, ["match", people, "-o", "groups.txt", "--format", "table"]
+    )
+
+    assert 0 == result.exit_code, result.output
+    assert (tmp_path / "groups.txt").read_text().startswith("group ")
+    assert "" == result.stdout
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

@@ -133,7 +133,10 @@ def _read_options(func: _F) -> _F:
             help="The input format (default: from the file extension).",
         ),
         click.option("--encoding", help="The file's encoding (default UTF-8)."),
-        click.option("--delimiter", help="The CSV delimiter (default: sniffed)."),
+        click.option(
+            "--delimiter",
+            help="The CSV delimiter: one character, or tab (default: sniffed).",
+        ),
         click.option(
             "--region",
             metavar="CC",
@@ -237,8 +240,22 @@ def _profile_count(client: Any, domain: str) -> int:
 # Reading and importing
 
 
+_DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";"}
+
+
 def _read(path: str, options: Mapping[str, Any]) -> InputFile:
     """Read an input file with the reading options of a command."""
+    delimiter = options["delimiter"]
+    delimiter = _DELIMITER_NAMES.get(delimiter, delimiter) if delimiter else None
+    if delimiter is not None and len(delimiter) != 1:
+        raise BadRequestException(
+            f"--delimiter {delimiter!r}: a delimiter is one character (or tab, "
+            "comma, semicolon)",
+            field="--delimiter",
+            rule="one character",
+            value=delimiter,
+        )
+
     return read_profiles(
         path,
         field_map=list(options["field_map"]),
@@ -247,7 +264,7 @@ def _read(path: str, options: Mapping[str, Any]) -> InputFile:
         unmapped=options["unmapped"],
         file_format=options["input_format"],
         encoding=options["encoding"],
-        delimiter=options["delimiter"],
+        delimiter=delimiter,
     )
 
 
@@ -621,26 +638,23 @@ def _emit(
     views: Sequence[_GroupView], output: str | None, fmt: str, limit: int | None
 ) -> None:
     """Print the table, or write a file (or standard output for ``-``)."""
+    buffer = io.StringIO()
     if fmt == "table":
-        if not views:
-            click.echo("No match groups found.")
-            return
-        for line in _table(views, limit):
-            click.echo(line)
+        lines = _table(views, limit) if views else ["No match groups found."]
         if limit is not None and len(views) > limit:
-            click.echo(
+            lines.append(
                 f"... and {len(views) - limit:,} more match groups; write them "
                 "all with --output groups.csv (or --show 0 to print them all)."
             )
-        return
+        buffer.write("\n".join(lines) + "\n")
+    else:
+        _write(views, fmt, buffer)
 
     if output is None or output == "-":
-        _write(views, fmt, sys.stdout)
+        click.echo(buffer.getvalue(), nl=False)
         return
 
-    # Written to a buffer first so a failure leaves no half-written file.
-    buffer = io.StringIO()
-    _write(views, fmt, buffer)
+    # Written from a buffer so a failure leaves no half-written file.
     Path(output).write_text(buffer.getvalue(), encoding="utf-8")
     click.echo(f"Wrote {len(views):,} match groups to {output} ({fmt}).", err=True)
 
