@@ -28,6 +28,7 @@ import argparse
 import collections
 import importlib.util
 import json
+import logging
 import re
 import sys
 import time
@@ -218,18 +219,23 @@ def run_splink(
         The clusters of two or more row ids, the seconds taken (cleaning,
         training, prediction and clustering) and Splink's version.
     """
-    import splink
-    import splink.comparison_library as cl
-    from splink import Linker, SettingsCreator, block_on
-
+    # Imported by name: Splink lives in another virtualenv than the type
+    # checker, and its API moved between major versions.
+    splink: Any = importlib.import_module("splink")
+    cl: Any = importlib.import_module("splink.comparison_library")
+    linker_class, settings_class, block_on = (
+        splink.Linker,
+        splink.SettingsCreator,
+        splink.block_on,
+    )
     try:
-        from splink.backends.duckdb import DuckDBAPI
+        duckdb_api: Any = importlib.import_module("splink.backends.duckdb").DuckDBAPI
     except ImportError:
-        from splink import DuckDBAPI  # type: ignore[attr-defined,no-redef]
+        duckdb_api = splink.DuckDBAPI
 
     clock = time.perf_counter()
     records = [splink_record(row) for row in rows]
-    settings = SettingsCreator(
+    settings = settings_class(
         link_type="dedupe_only",
         comparisons=[
             cl.ForenameSurnameComparison("first_name", "surname"),
@@ -249,13 +255,14 @@ def run_splink(
         ],
         retain_intermediate_calculation_columns=False,
     )
-    db_api = DuckDBAPI()
+    db_api = duckdb_api()
     if hasattr(db_api, "register"):
-        linker = Linker(db_api.register(records), settings)
+        linker = linker_class(db_api.register(records), settings)
     else:
-        import pandas as pd
-
-        linker = Linker(pd.DataFrame(records), settings, db_api)  # type: ignore[call-arg]
+        pandas: Any = importlib.import_module("pandas")
+        linker = linker_class(pandas.DataFrame(records), settings, db_api)
+    # Splink logs every EM iteration at INFO; the comparison prints a table.
+    logging.getLogger("splink").setLevel(logging.WARNING)
 
     linker.training.estimate_probability_two_random_records_match(
         [block_on("email1"), block_on("first_name", "surname", "dob")], recall=0.7
