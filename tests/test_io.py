@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -356,3 +357,31 @@ def test_febrl_file_maps_every_person_column():
     assert "rec_id" == data.mapping.id_column
     assert "rec-223-org" == data.row_ids[0]
     assert "6 tullaroop street" == data.profiles[0]["Address"]["Address1"]
+
+
+_CELL = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), whitelist_characters="\n"
+    ),
+    max_size=30,
+).map(str.strip)
+
+
+@given(rows=st.lists(st.tuples(_CELL, _CELL), min_size=1, max_size=8))
+def test_any_csv_round_trips_into_attributes(tmp_path_factory, rows):
+    """Whatever the values, quoting and delimiters in them, a CSV reads back."""
+    path = tmp_path_factory.mktemp("csv") / "p.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["tier", "notes"])
+        writer.writerows(rows)
+    kept = [r for r in rows if any(r)]
+
+    data = read_profiles(path, delimiter=",")
+
+    assert [
+        {k: v for k, v in zip(("tier", "notes"), r, strict=True) if v} for r in kept
+    ] == [
+        {k: v for k, v in p["Attributes"].items() if k != ROW_ID_ATTRIBUTE}
+        for p in data.profiles
+    ]

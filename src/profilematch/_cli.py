@@ -530,7 +530,7 @@ _TABLE_COLUMNS: tuple[tuple[str, int, Callable[[Mapping[str, Any]], str]], ...] 
     ("name", 24, _name),
     ("email", 28, lambda p: _first(p, _EMAIL_FIELDS)),
     ("phone", 16, lambda p: _first(p, _PHONE_FIELDS)),
-    ("birth date", 10, lambda p: str(p.get("BirthDate") or "")),
+    ("birth date", 12, lambda p: str(p.get("BirthDate") or "")),
     ("address", 36, _address),
 )
 
