@@ -324,6 +324,35 @@ def test_table_can_be_written_to_a_file(runner, people, tmp_path):
     assert "" == result.stdout
 
 
+def test_unknown_domain_is_one_line_and_exit_1(runner, people):
+    """Reading a domain that does not exist fails with one line and exit 1."""
+    runner.invoke(cli, ["import", people])
+
+    result = runner.invoke(cli, ["matches", "--domain", "nope"])
+
+    assert 1 == result.exit_code
+    assert 1 == len(result.stderr.splitlines())
+    assert result.stderr.startswith("profilematch: error: ")
+
+
+def test_run_passes_job_options_and_env_selects_the_store(runner, people, tmp_path):
+    """run takes the job options; PROFILEMATCH_DB names the store for every command."""
+    env = {"PROFILEMATCH_DB": str(tmp_path / "other.db")}
+    runner.invoke(cli, ["import", people], env=env)
+
+    strict = runner.invoke(
+        cli,
+        ["run", "--threshold", "0.5", "--seed", "7", "--max-block-size", "50"],
+        env=env,
+    )
+    jobs = json.loads(runner.invoke(cli, ["jobs", "--json"], env=env).stdout)
+
+    assert 0 == strict.exit_code, strict.output
+    assert (tmp_path / "other.db").exists()
+    assert not (tmp_path / "profilematch.db").exists()
+    assert 1 == len(jobs["IdentityResolutionJobsList"])
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
