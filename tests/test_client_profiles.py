@@ -1,8 +1,5 @@
 """Contract tests of the Client's profile calls."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import re

@@ -1,8 +1,5 @@
 """Readers and writers at once: threads on one Client, processes on one file."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import sqlite3
@@ -133,7 +130,9 @@ def test_processes_paging_while_another_writes_see_whole_generations(tmp_path: P
         new_domain(setup)
 
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), "30", str(GROUPS)]
+        [sys.executable, "-c", WRITER, str(path), "30", str(GROUPS)],
+        stderr=subprocess.PIPE,
+        text=True,
     )
     readings: list[list[str] | None] = []
     with Client(path) as reader:
@@ -142,7 +141,7 @@ def test_processes_paging_while_another_writes_see_whole_generations(tmp_path: P
         final = read_whole_generation(reader, "d")
 
     complete = [ids for ids in readings if ids is not None]
-    assert 0 == writer.returncode
+    assert 0 == writer.returncode, writer.stderr.read() if writer.stderr else ""
     assert all(is_whole_generation(ids) for ids in complete)
     assert [f"g0030-{n:03d}" for n in range(GROUPS)] == final
 
@@ -167,15 +166,20 @@ def test_two_processes_ingesting_into_one_file_lose_nothing(tmp_path: Path):
         setup.create_domain("d", default_expiration_days=1)
 
     writers = [
-        subprocess.Popen([sys.executable, "-c", INGESTER, str(path), tag])
+        subprocess.Popen(
+            [sys.executable, "-c", INGESTER, str(path), tag],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for tag in ("a", "b")
     ]
-    codes = [writer.wait() for writer in writers]
+    outcomes = [writer.communicate() for writer in writers]
+    codes = [writer.returncode for writer in writers]
     with Client(path) as client:
         count = client.get_domain("d").stats.profile_count
     check = sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
 
-    assert [0, 0] == codes
+    assert [0, 0] == codes, [stderr for _, stderr in outcomes]
     assert 2 * 20 * 50 == count
     assert "ok" == check
 

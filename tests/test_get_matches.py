@@ -1,8 +1,5 @@
 """Contract tests of get_matches, iter_matches, page tokens and response shapes."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import base64
