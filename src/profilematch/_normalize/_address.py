@@ -44,6 +44,7 @@ _UNITS = frozenset({"ste", "apt", "unit", "fl", "bldg", "rm", "dept", "no", "lot
 _ALNUM_SPACES = re.compile(r"[\s\-]+")
 _ZIP_PLUS4 = re.compile(r"(\d{5})-?(\d{4})")
 _HOUSE = re.compile(r"\d+[a-z]?")
+_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 
 
 @attrs.frozen
@@ -116,6 +117,9 @@ def _street(lines: tuple[str, ...]) -> tuple[str | None, str | None, str | None]
         # Continental order: "Hauptstrasse 5".
         house = tokens.pop()
 
+    if house is not None:
+        # "0094" and "94" are one house number.
+        house = _LEADING_ZEROS.sub("", house)
     return " ".join(tokens) or None, house, " ".join(unit) or None
 
 
@@ -146,7 +150,7 @@ def _address(
         house_number=house,
         unit=unit,
         city=" ".join(_canonical(city)) or None,
-        state=" ".join(words(state)) if state else None,
+        state=" ".join(words(state or "")) or None,
         postal_code=_postal_code(postal_code, alpha_2),
         country=alpha_2,
     )
