@@ -139,9 +139,10 @@ def test_processes_paging_while_another_writes_see_whole_generations(tmp_path: P
         while writer.poll() is None:
             readings.append(read_whole_generation(reader, "d"))
         final = read_whole_generation(reader, "d")
+    _, stderr = writer.communicate()
 
     complete = [ids for ids in readings if ids is not None]
-    assert 0 == writer.returncode, writer.stderr.read() if writer.stderr else ""
+    assert 0 == writer.returncode, stderr
     assert all(is_whole_generation(ids) for ids in complete)
     assert [f"g0030-{n:03d}" for n in range(GROUPS)] == final
 
