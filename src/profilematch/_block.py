@@ -47,6 +47,31 @@ def _name_initial(f: ProfileFeatures) -> Iterator[str]:
         yield f"{f.first_phonetic}|{f.last[0]}"
 
 
+def _name_anagram(f: ProfileFeatures) -> Iterator[str]:
+    # Sorted letters meet a transposition typo (walsh and awlsh) that changes
+    # the phonetic code and the initial alike.
+    if f.first_phonetic and f.last:
+        yield f"{f.first_phonetic}|{''.join(sorted(f.last))}"
+    if f.last_phonetic and f.first:
+        yield f"{f.last_phonetic}|{''.join(sorted(f.first))}"
+
+
+def _middle_name(f: ProfileFeatures) -> Iterator[str]:
+    if f.middle and len(f.middle) > 1:
+        if f.first:
+            yield f"{f.middle}|{f.first[0]}"
+        if f.last:
+            yield f"{f.middle}|{f.last[0]}"
+
+
+def _name_prefix(f: ProfileFeatures) -> Iterator[str]:
+    # Broad on purpose (a typo in both names); the smaller block limit of
+    # _BROAD_KINDS keeps it from making many pairs on large inputs.
+    if f.first and f.last:
+        yield f"{f.first[0]}|{f.last[:2]}"
+        yield f"{f.last[0]}|{f.first[:2]}"
+
+
 def _name_swapped(f: ProfileFeatures) -> Iterator[str]:
     if f.first and f.last:
         yield "|".join(sorted((f.first, f.last)))
@@ -60,6 +85,14 @@ def _name_birth_date(f: ProfileFeatures) -> Iterator[str]:
             yield f"{f.last_phonetic}|{date}"
         if f.first_phonetic:
             yield f"{f.first_phonetic}|{date}"
+
+
+def _birth_date_initial(f: ProfileFeatures) -> Iterator[str]:
+    for date in f.birth_dates:
+        if f.first:
+            yield f"{date}|{f.first[0]}"
+        if f.last:
+            yield f"{date}|{f.last[0]}"
 
 
 def _name_postal_code(f: ProfileFeatures) -> Iterator[str]:
@@ -106,6 +139,10 @@ KEY_KINDS: dict[str, KeyFunction] = {
     "phone": _phones,
     "name_initial": _name_initial,
     "name_swapped": _name_swapped,
+    "name_anagram": _name_anagram,
+    "birth_date_initial": _birth_date_initial,
+    "middle_name": _middle_name,
+    "name_prefix": _name_prefix,
     "name_birth_date": _name_birth_date,
     "name_postal_code": _name_postal_code,
     "birth_date_postal_code": _birth_date_postal_code,
@@ -114,6 +151,12 @@ KEY_KINDS: dict[str, KeyFunction] = {
     "business": _business,
 }
 """Blocking key kinds and the function that emits a profile's keys of that kind."""
+
+BROAD_KIND_LIMITS: dict[str, int] = {"name_prefix": 40}
+"""Smaller block limits for kinds that are broad by design.
+
+Their oversized keys are expected (common surnames) and are not reported.
+"""
 
 
 def blocking_keys(features: ProfileFeatures) -> list[str]:
@@ -150,6 +193,8 @@ def candidate_pairs(
     oversized: dict[str, int] = {}
 
     for kind, function in KEY_KINDS.items():
+        broad_limit = BROAD_KIND_LIMITS.get(kind)
+        limit = min(max_block_size, broad_limit or max_block_size)
         index: dict[str, list[int]] = {}
         for position, item in enumerate(features):
             for key in function(item):
@@ -162,8 +207,9 @@ def candidate_pairs(
             size = len(members)
             if size < 2:
                 continue
-            if size > max_block_size:
-                oversized[f"{kind}:{key}"] = size
+            if size > limit:
+                if broad_limit is None:
+                    oversized[f"{kind}:{key}"] = size
                 continue
             for offset, i in enumerate(members):
                 base = i * n

@@ -116,6 +116,28 @@ def compare(a: ProfileFeatures, b: ProfileFeatures) -> tuple[Vector, ExactValues
     return vector, (name_value, email_value, phone_value)
 
 
+_SAME_BIRTH = frozenset(
+    (_BIRTH["exact"], _BIRTH["day_month_swapped"], _BIRTH["one_digit"])
+)
+
+
+def conflicting(a: ProfileFeatures, b: ProfileFeatures, vector: Vector) -> bool:
+    """Whether two profiles disagree so strongly they cannot be one person.
+
+    Conflicting generational suffixes (Walter Finch Sr. and Jr.), or one
+    surname with first names that differ (neither close, nor nickname, nor
+    initial) while neither the birth date nor the account number agrees:
+    household members share a surname, phones, addresses and even emails, but
+    not a first name. Business names are exempt.
+    """
+    name = vector[0]
+    if name == _NAME["suffix_conflict"]:
+        return True
+    if name != _NAME["surname_only"] or not (a.tokens and b.tokens):
+        return False
+    return vector[4] not in _SAME_BIRTH and vector[5] != EXACT
+
+
 def compare_name(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str | None]:
     """Comparison level of the names (person name, else business name).
 
@@ -147,37 +169,72 @@ def _compare_person(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str | 
     if (fa == lb and la == fb) or sorted(a.tokens) == sorted(b.tokens):
         return _NAME["reordered"], None
 
+    nicknames_a, nicknames_b = set(a.nicknames), set(b.nicknames)
+    return min(
+        _person_level(fa, la, fb, lb, nicknames_a, nicknames_b),
+        # A swapped record (first name in the last-name field) meets the other
+        # in reverse; nicknames do not apply to a name in the wrong field.
+        _person_level(fa, la, lb, fb, set(), set()),
+    ), None
+
+
+def _person_level(
+    fa: str, la: str, fb: str, lb: str, nicknames_a: set[str], nicknames_b: set[str]
+) -> int:
+    """Fuzzy comparison level of two (first, last) name pairs in one orientation."""
     first_similarity = _jw(fa, fb)
     last_similarity = _jw(la, lb)
     if first_similarity >= _NAME_CLOSE and last_similarity >= _NAME_CLOSE:
-        return _NAME["close"], None
-    if _jw(fa, lb) >= _NAME_CLOSE and _jw(la, fb) >= _NAME_CLOSE:
-        return _NAME["close"], None
+        return _NAME["close"]
+    # Letters in another order are a typing slip (amelia and lmeai).
+    if sorted(fa) == sorted(fb):
+        first_similarity = 1.0
+    if sorted(la) == sorted(lb):
+        last_similarity = 1.0
 
-    same_surname = last_similarity >= _NAME_CLOSE or _share_token(la, lb)
-    if same_surname:
-        if set(a.nicknames) & set(b.nicknames) or _initial_of(fa, fb):
-            return _NAME["nickname_or_initial"], None
+    if last_similarity >= _NAME_CLOSE or _share_token(la, lb):
+        if _nickname_of(fa, fb, nicknames_a, nicknames_b) or _initial_of(fa, fb):
+            return _NAME["nickname_or_initial"]
         if first_similarity >= _NAME_LOOSE:
-            return _NAME["loose"], None
-        return _NAME["surname_only"], None
-    if first_similarity >= _NAME_LOOSE and last_similarity >= _NAME_LOOSE:
-        return _NAME["loose"], None
-    return _NAME["else"], None
+            return _NAME["loose"]
+        return _NAME["surname_only"]
+    if first_similarity >= _NAME_CLOSE and _initial_of(la, lb):
+        return _NAME["nickname_or_initial"]
+    if first_similarity >= _NAME_CLOSE or (
+        first_similarity >= _NAME_LOOSE and last_similarity >= _NAME_LOOSE
+    ):
+        return _NAME["loose"]
+    return _NAME["else"]
+
+
+def _nickname_of(
+    first_a: str, first_b: str, nicknames_a: set[str], nicknames_b: set[str]
+) -> bool:
+    """Whether two first names are nicknames of one name, allowing one typo."""
+    if nicknames_a & nicknames_b:
+        return True
+    return any(_jw(first_b, key) >= _NAME_CLOSE for key in nicknames_a) or any(
+        _jw(first_a, key) >= _NAME_CLOSE for key in nicknames_b
+    )
 
 
 def _compare_partial(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str | None]:
     """Comparison level of person names when a first or last name is missing."""
-    fa, la, fb, lb = a.first, a.last, b.first, b.last
-    if la and lb:
-        if la == lb or _jw(la, lb) >= _NAME_CLOSE:
-            return _NAME["nickname_or_initial"], None
-        return _NAME["else"], None
-    if fa and fb:
-        if fa == fb or set(a.nicknames) & set(b.nicknames):
-            return _NAME["nickname_or_initial"], None
-        return _NAME["else"], None
-    return _compare_text(a.tokens, b.tokens)
+    # One side has a single name part: it is compatible when it is close to
+    # either part of the other side, and says nothing when it is not there.
+    parts_a = [part for part in (a.first, a.last) if part]
+    parts_b = [part for part in (b.first, b.last) if part]
+    if not parts_a or not parts_b:
+        return _compare_text(a.tokens, b.tokens)
+    if any(
+        x == y or _jw(x, y) >= _NAME_CLOSE or sorted(x) == sorted(y)
+        for x in parts_a
+        for y in parts_b
+    ):
+        return _NAME["nickname_or_initial"], None
+    if set(a.nicknames) & set(b.nicknames):
+        return _NAME["nickname_or_initial"], None
+    return _NAME["else"], None
 
 
 def _compare_text(

@@ -25,7 +25,14 @@ import attrs
 
 from profilematch._block import candidate_pairs
 from profilematch._cluster import cluster
-from profilematch._compare import FAMILIES, LEVELS, MISSING, Vector, compare
+from profilematch._compare import (
+    FAMILIES,
+    LEVELS,
+    MISSING,
+    Vector,
+    compare,
+    conflicting,
+)
 from profilematch._errors import BadRequestException
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._models import MatchItem, Profile
@@ -108,7 +115,7 @@ class MatchOptions:
     u_sample_size: int = 200_000
     em_iterations: int = 50
     em_tolerance: float = 1e-5
-    min_training_profiles: int = 1_000
+    min_training_profiles: int = 500
 
     def __attrs_post_init__(self) -> None:
         _validate_options(self)
@@ -271,15 +278,15 @@ def match_features(
     if trained:
         u = estimate_u(features, sample_size=options.u_sample_size, seed=options.seed)
         vector_counts = Counter(_unpack(p) for p in vectors)
-        m, prior = train_em(
-            vector_counts,
-            u=u,
-            start=attrs.evolve(DEFAULT_MODEL, u=u),
-            iterations=options.em_iterations,
-            tolerance=options.em_tolerance,
-        )
-        model = ModelParameters(
-            prior=prior, m=m, u=u, profiles=n, candidate_pairs=len(codes)
+        model = attrs.evolve(
+            train_em(
+                vector_counts,
+                u=u,
+                iterations=options.em_iterations,
+                tolerance=options.em_tolerance,
+            ),
+            profiles=n,
+            candidate_pairs=len(codes),
         )
     elif model is None:
         model = DEFAULT_MODEL
@@ -289,7 +296,7 @@ def match_features(
 
     clock = time.perf_counter()
     scorer = Scorer(model, frequencies)
-    edges = _score_pairs(scorer, codes, vectors, counts, n, options.threshold)
+    edges = _score_pairs(scorer, features, codes, vectors, counts, options.threshold)
     seconds["score"] = time.perf_counter() - clock
     if progress:
         progress("score", len(codes), len(codes))
@@ -301,7 +308,10 @@ def match_features(
         found = cache.get((i, j))
         if found is None:
             vector, exact = compare(features[i], features[j])
-            found = cache[(i, j)] = scorer.probability(vector, exact)
+            if conflicting(features[i], features[j], vector):
+                found = cache[(i, j)] = 0.0
+            else:
+                found = cache[(i, j)] = scorer.probability(vector, exact)
         return found
 
     groups = [
@@ -341,13 +351,18 @@ def match_features(
 
 def _score_pairs(
     scorer: Scorer,
+    features: Sequence[ProfileFeatures],
     codes: array[int],
     vectors: array[int],
     counts: array[int],
-    n: int,
     threshold: float,
 ) -> list[tuple[float, int, int]]:
-    """Links at or above the threshold, as (probability, i, j)."""
+    """Links at or above the threshold, as (probability, i, j).
+
+    A pair of conflicting profiles (see :func:`conflicting`) makes no link
+    whatever its score.
+    """
+    n = len(features)
     base: dict[int, float] = {}
     exact_slots = [
         (slot, FAMILIES.index(family))
@@ -374,7 +389,8 @@ def _score_pairs(
         confidence = probability(weight)
         if confidence >= threshold:
             i, j = divmod(code, n)
-            edges.append((confidence, i, j))
+            if not conflicting(features[i], features[j], vector or _unpack(packed)):
+                edges.append((confidence, i, j))
     return edges
 
 

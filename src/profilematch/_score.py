@@ -52,14 +52,18 @@ def _check_levels(
             )
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ModelParameters:
     """Trained parameters of the confidence model: plain data, JSON-safe.
 
     Attributes:
-        prior: Probability that a candidate pair is a match, before evidence.
+        prior: Share of candidate pairs that are matches, before evidence.
+        related_prior: Share of candidate pairs that are related non-matches
+            (households, colleagues, namesakes); the rest are unrelated.
         m: Per family, the probability of each comparison level among matches.
-        u: Per family, the probability of each level among unrelated profiles.
+        u: Per family, the probability of each level among unrelated profiles
+            (random pairs).
+        r: Per family, the probability of each level among related non-matches.
         profiles: Number of profiles the model was trained on (0: built in).
         candidate_pairs: Number of candidate pairs EM ran over.
         frequency_floor: Term frequencies are counted against at least this
@@ -67,32 +71,45 @@ class ModelParameters:
     """
 
     prior: float
+    related_prior: float
     m: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
     u: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
+    r: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
     profiles: int = 0
     candidate_pairs: int = 0
     frequency_floor: int = FREQUENCY_FLOOR
 
     def weight(self, family: str, level: int) -> float:
-        """Match weight (log2 Bayes factor) of one level; 0 for missing."""
-        if level == MISSING:
-            return 0.0
-        m = max(self.m[family][level], _EPSILON)
-        u = max(self.u[family][level], _EPSILON)
-        return math.log2(m / u)
+        """Match weight of one level against unrelated pairs: log2(m / u)."""
+        return _log_ratio(self.m, self.u, family, level)
+
+    def related_weight(self, family: str, level: int) -> float:
+        """Match weight of one level against related pairs: log2(m / r)."""
+        return _log_ratio(self.m, self.r, family, level)
 
     @property
     def prior_weight(self) -> float:
-        """The prior as a match weight: log2 of the prior odds."""
-        prior = min(max(self.prior, _EPSILON), 1 - _EPSILON)
-        return math.log2(prior / (1 - prior))
+        """Prior log2 odds of a match against an unrelated pair."""
+        return math.log2(_clamp(self.prior) / _clamp(self.unrelated_prior))
+
+    @property
+    def related_prior_weight(self) -> float:
+        """Prior log2 odds of a match against a related pair."""
+        return math.log2(_clamp(self.prior) / _clamp(self.related_prior))
+
+    @property
+    def unrelated_prior(self) -> float:
+        """Share of candidate pairs that are unrelated."""
+        return 1.0 - self.prior - self.related_prior
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; :meth:`from_dict` reads it back."""
         return {
             "Prior": self.prior,
+            "RelatedPrior": self.related_prior,
             "M": {family: list(self.m[family]) for family in FAMILIES},
             "U": {family: list(self.u[family]) for family in FAMILIES},
+            "R": {family: list(self.r[family]) for family in FAMILIES},
             "Levels": {family: list(LEVELS[family]) for family in FAMILIES},
             "Profiles": self.profiles,
             "CandidatePairs": self.candidate_pairs,
@@ -106,10 +123,16 @@ class ModelParameters:
         Raises:
             ValueError: A family or level is missing or of the wrong length.
         """
+
+        def table(key: str) -> dict[str, tuple[float, ...]]:
+            return {family: tuple(map(float, v)) for family, v in data[key].items()}
+
         return cls(
             prior=float(data["Prior"]),
-            m={family: tuple(map(float, v)) for family, v in data["M"].items()},
-            u={family: tuple(map(float, v)) for family, v in data["U"].items()},
+            related_prior=float(data["RelatedPrior"]),
+            m=table("M"),
+            u=table("U"),
+            r=table("R"),
             profiles=int(data.get("Profiles", 0)),
             candidate_pairs=int(data.get("CandidatePairs", 0)),
             frequency_floor=int(data.get("FrequencyFloor", FREQUENCY_FLOOR)),
@@ -117,9 +140,11 @@ class ModelParameters:
 
     def __str__(self) -> str:
         lines = [
-            f"ModelParameters: prior {self.prior:.4g} "
-            f"(trained on {self.profiles} profiles, {self.candidate_pairs} pairs)",
-            f"  {'family':<11} {'level':<25} {'m':>9} {'u':>9} {'weight':>7}",
+            f"ModelParameters: match prior {self.prior:.4g}, related prior "
+            f"{self.related_prior:.4g} (trained on {self.profiles} profiles, "
+            f"{self.candidate_pairs} candidate pairs)",
+            f"  {'family':<11} {'level':<25} {'m':>9} {'u':>9} {'r':>9} "
+            f"{'log2 m/u':>8} {'log2 m/r':>8}",
         ]
         for family in FAMILIES:
             for level, name in enumerate(LEVELS[family]):
@@ -127,9 +152,29 @@ class ModelParameters:
                     continue
                 lines.append(
                     f"  {family:<11} {name:<25} {self.m[family][level]:>9.3g} "
-                    f"{self.u[family][level]:>9.3g} {self.weight(family, level):>7.2f}"
+                    f"{self.u[family][level]:>9.3g} {self.r[family][level]:>9.3g} "
+                    f"{self.weight(family, level):>8.2f} "
+                    f"{self.related_weight(family, level):>8.2f}"
                 )
         return "\n".join(lines)
+
+
+def _clamp(probability: float) -> float:
+    return min(max(probability, _EPSILON), 1 - _EPSILON)
+
+
+def _log_ratio(
+    top: Mapping[str, tuple[float, ...]],
+    bottom: Mapping[str, tuple[float, ...]],
+    family: str,
+    level: int,
+) -> float:
+    """log2 of a ratio of level probabilities; 0 for missing."""
+    if level == MISSING:
+        return 0.0
+    return math.log2(
+        max(top[family][level], _EPSILON) / max(bottom[family][level], _EPSILON)
+    )
 
 
 def _table(values: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:
@@ -141,6 +186,7 @@ def _table(values: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]
 # benchmarks/accuracy.py) and rounded.
 DEFAULT_MODEL = ModelParameters(
     prior=0.3,
+    related_prior=0.3,
     m=_table(
         {
             "name": (1, 0.55, 0.03, 0.12, 0.05, 0.1, 0.02, 0.0005, 0.13),
@@ -152,6 +198,16 @@ DEFAULT_MODEL = ModelParameters(
         }
     ),
     u=_table(
+        {
+            "name": (1, 1e-4, 1e-5, 2e-4, 5e-3, 1e-3, 5e-3, 1e-3, 0.99),
+            "email": (1, 1e-5, 1e-6, 1e-6, 1e-5, 1e-3, 0.999),
+            "phone": (1, 1e-5, 1e-6, 1e-6, 1e-5, 0.9999),
+            "address": (1, 1e-4, 1e-4, 5e-3, 0.995),
+            "birth_date": (1, 5e-5, 1e-5, 1e-3, 0.999),
+            "account": (1, 1e-5, 1e-4, 0.9999),
+        }
+    ),
+    r=_table(
         {
             "name": (1, 1e-4, 1e-5, 2e-4, 5e-3, 1e-3, 5e-3, 1e-3, 0.99),
             "email": (1, 1e-5, 1e-6, 1e-6, 1e-5, 1e-3, 0.999),
@@ -203,59 +259,132 @@ def train_em(
     vector_counts: Mapping[Vector, int],
     *,
     u: Mapping[str, tuple[float, ...]],
-    start: ModelParameters,
     iterations: int,
     tolerance: float,
-) -> tuple[dict[str, tuple[float, ...]], float]:
-    """m probabilities and the prior by expectation maximisation, u held fixed.
+    train_u: bool = False,
+) -> ModelParameters:
+    """m, r and the priors by expectation maximisation over vector counts.
+
+    Three classes of candidate pairs: matches (m), related non-matches (r:
+    households, colleagues and namesakes, who share a blocking key and often
+    a phone, an address or a surname) and unrelated pairs (u, from random
+    pairs). With two classes, EM on contact data settles on "same household"
+    as readily as on "same person", since households share surname, phone,
+    address and email together; the third class gives them a place of their
+    own. The iteration starts from a rough labelling anchored on the name (see
+    :func:`_seed`), which puts it in the basin of "same person".
 
     Args:
         vector_counts: How many candidate pairs show each comparison vector.
-        u: The u probabilities (from random pairs).
-        start: Parameters whose m and prior start the iteration.
+        u: The u probabilities from random pairs.
         iterations: Largest number of iterations.
-        tolerance: Stop when no m or prior moves by more than this.
+        tolerance: Stop when no probability moves by more than this.
+        train_u: Refine u on the candidate pairs too.
 
     Returns:
-        The m probabilities per family and the prior.
+        The trained parameters (``profiles`` and ``candidate_pairs`` unset).
     """
     vectors = list(vector_counts.items())
-    m = {family: list(start.m[family]) for family in FAMILIES}
-    prior = min(max(start.prior, 0.01), 0.99)
     total = sum(count for _, count in vectors)
     if total == 0:
-        return _table(m), prior
+        return attrs.evolve(DEFAULT_MODEL, u=_table(u))
+    m, r, u_now, priors = _seed(vectors, u)
 
     for _ in range(iterations):
-        sums = {family: [0.0] * len(LEVELS[family]) for family in FAMILIES}
-        matched = 0.0
+        sums = [
+            {family: [0.0] * len(LEVELS[family]) for family in FAMILIES}
+            for _ in range(3)
+        ]
+        mass = [0.0, 0.0, 0.0]
         for vector, count in vectors:
-            ratio = prior / (1 - prior)
+            likelihood = list(priors)
             for family, level in zip(FAMILIES, vector, strict=True):
                 if level != MISSING:
-                    ratio *= max(m[family][level], _EPSILON) / max(
-                        u[family][level], _EPSILON
-                    )
-            weight = count * ratio / (1 + ratio)
-            matched += weight
-            for family, level in zip(FAMILIES, vector, strict=True):
-                sums[family][level] += weight
+                    likelihood[0] *= max(m[family][level], _EPSILON)
+                    likelihood[1] *= max(r[family][level], _EPSILON)
+                    likelihood[2] *= max(u_now[family][level], _EPSILON)
+            norm = sum(likelihood) or 1.0
+            for k in range(3):
+                share = count * likelihood[k] / norm
+                mass[k] += share
+                for family, level in zip(FAMILIES, vector, strict=True):
+                    sums[k][family][level] += share
 
-        change = abs(matched / total - prior)
-        prior = min(max(matched / total, 1e-6), 1 - 1e-6)
-        for family in FAMILIES:
-            present = sums[family][1:]
-            mass = sum(present)
-            if mass <= 0:
-                continue
-            new = [1.0] + [(s + 1e-3) / (mass + 1e-3 * len(present)) for s in present]
-            change = max(
-                change, *(abs(a - b) for a, b in zip(new, m[family], strict=True))
-            )
-            m[family] = new
+        new_priors = [max(x / total, 1e-6) for x in mass]
+        change = max(abs(a - b) for a, b in zip(new_priors, priors, strict=True))
+        priors = new_priors
+        tables = [(m, sums[0]), (r, sums[1])] + ([(u_now, sums[2])] if train_u else [])
+        for table, table_sums in tables:
+            for family in FAMILIES:
+                new = _normalized(table_sums[family])
+                if new is None:
+                    continue
+                change = max(
+                    change,
+                    *(abs(a - b) for a, b in zip(new, table[family], strict=True)),
+                )
+                table[family] = new
         if change < tolerance:
             break
-    return _table(m), prior
+    return ModelParameters(
+        prior=priors[0],
+        related_prior=priors[1],
+        m=_table(m),
+        u=_table(u_now),
+        r=_table(r),
+    )
+
+
+_NAME_AGREES = frozenset(
+    LEVELS["name"].index(level)
+    for level in ("exact", "reordered", "close", "nickname_or_initial")
+)
+_NAME_DIFFERS = frozenset(
+    LEVELS["name"].index(level) for level in ("surname_only", "suffix_conflict", "else")
+)
+
+
+def _seed(
+    vectors: Sequence[tuple[Vector, int]], u: Mapping[str, tuple[float, ...]]
+) -> tuple[
+    dict[str, list[float]], dict[str, list[float]], dict[str, list[float]], list[float]
+]:
+    """Starting m, r, u and priors from a rough labelling of the candidate pairs.
+
+    A pair whose names agree and that shares one more attribute exactly starts
+    as a match; a pair whose names differ but that shares an attribute starts
+    as related; every other pair starts as unrelated.
+    """
+    sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mru"]
+    counts = [0, 0, 0]
+    for vector, count in vectors:
+        name = vector[0]
+        shared = sum(1 for level in vector[1:] if level == EXACT)
+        if name in _NAME_AGREES and shared:
+            k = 0
+        elif name in _NAME_DIFFERS and shared:
+            k = 1
+        else:
+            k = 2
+        counts[k] += count
+        for family, level in zip(FAMILIES, vector, strict=True):
+            sums[k][family][level] += count
+
+    m = {f: _normalized(sums[0][f]) or list(DEFAULT_MODEL.m[f]) for f in FAMILIES}
+    r = {f: _normalized(sums[1][f]) or list(u[f]) for f in FAMILIES}
+    u_start = {f: list(u[f]) for f in FAMILIES}
+    total = sum(counts)
+    priors = [max(c / total, 0.01) for c in counts]
+    return m, r, u_start, priors
+
+
+def _normalized(sums: Sequence[float]) -> list[float] | None:
+    """Level probabilities from expected counts (missing excluded), smoothed."""
+    present = sums[1:]
+    mass = sum(present)
+    if mass <= 0:
+        return None
+    return [1.0] + [(s + 1e-3) / (mass + 1e-3 * len(present)) for s in present]
 
 
 class TermFrequencies:
@@ -291,7 +420,13 @@ class TermFrequencies:
 
 
 class Scorer:
-    """Turns comparison vectors into match weights and probabilities."""
+    """Turns comparison vectors into match weights and probabilities.
+
+    The match weight of a pair is its posterior log2 odds of being a match
+    against both kinds of non-match: ``-log2(2 ** -w_u + 2 ** -w_r)`` where
+    ``w_u`` and ``w_r`` are the prior plus the summed level weights against
+    unrelated and against related pairs.
+    """
 
     def __init__(
         self, model: ModelParameters, frequencies: TermFrequencies | None = None
@@ -302,11 +437,17 @@ class Scorer:
             [model.weight(family, level) for level in range(len(LEVELS[family]))]
             for family in FAMILIES
         ]
-        self.prior_weight = model.prior_weight
+        self.related_weights = [
+            [
+                model.related_weight(family, level)
+                for level in range(len(LEVELS[family]))
+            ]
+            for family in FAMILIES
+        ]
         self._tf_index = [FAMILIES.index(family) for family in _TF_FAMILIES]
 
     def count_adjustment(self, family_index: int, count: int) -> float:
-        """Change of an exact level's weight when its value is held by ``count``.
+        """Change of the match weight when an exact value is held by ``count``.
 
         The u probability of agreeing on one value is the share of profiles that
         hold it; when that exceeds the level's average u, the weight falls by
@@ -323,13 +464,20 @@ class Scorer:
             return 0.0
         return -math.log2(u_value / u_exact)
 
+    def vector_weights(self, vector: Vector) -> tuple[float, float]:
+        """Weights against unrelated and against related pairs, priors included."""
+        against_u = self.model.prior_weight
+        against_r = self.model.related_prior_weight
+        for family_index, level in enumerate(vector):
+            against_u += self.weights[family_index][level]
+            against_r += self.related_weights[family_index][level]
+        return against_u, against_r
+
     def match_weight(
         self, vector: Vector, exact_values: Sequence[str | None] = (None, None, None)
     ) -> float:
-        """Total match weight of a pair, prior included."""
-        total = self.prior_weight
-        for family_index, level in enumerate(vector):
-            total += self.weights[family_index][level]
+        """Posterior log2 odds that the pair is a match."""
+        total = combine(*self.vector_weights(vector))
         for slot, family_index in enumerate(self._tf_index):
             value = exact_values[slot]
             if value is not None and self.frequencies and vector[family_index] == EXACT:
@@ -343,6 +491,16 @@ class Scorer:
     ) -> float:
         """Posterior probability that the pair is a match."""
         return probability(self.match_weight(vector, exact_values))
+
+
+def combine(against_unrelated: float, against_related: float) -> float:
+    """Log2 odds of a match against either kind of non-match."""
+    low = min(against_unrelated, against_related)
+    if low > 60:
+        return low
+    if low < -60:
+        return low
+    return -math.log2(2.0**-against_unrelated + 2.0**-against_related)
 
 
 def probability(match_weight: float) -> float:
