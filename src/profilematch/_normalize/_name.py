@@ -169,9 +169,13 @@ def _full(text: str) -> PersonName | None:
 
     if not grouped:
         return None
+    titled = len(grouped[0]) > 1 and grouped[0][0] in ([t] for t in _TITLES)
     groups, found = _strip(grouped[0])
     suffix = suffix or found
     if len(groups) == 1:
+        # "Mr Smith": the one word left after a title is a surname.
+        if titled:
+            return _assemble([], [], groups, suffix)
         return _assemble(groups, [], [], suffix)
 
     start = len(groups) - 1
@@ -189,12 +193,15 @@ def _parts(first: str, middle: str, last: str) -> PersonName | None:
     given, given_suffix = _strip(_groups(first)) if first else ([], None)
     middles = _groups(middle)
     surname, suffix = _strip(_groups(last)) if last else ([], None)
+    # A first-name field holding only a title ("Mr" beside "Smith").
+    if surname and len(given) == 1 and given[0] in ([t] for t in _TITLES):
+        given = []
     # A lone suffix in the last-name field is kept as a surname, not lost.
     if not given and not middles and not surname and suffix:
         surname, suffix = [[suffix]], None
 
-    first_part, extra = _split_given(given) if given else ([], [])
-    return _assemble(first_part, extra + middles, surname, suffix or given_suffix)
+    first_part, extra = _split_given(given + middles)
+    return _assemble(first_part, extra, surname, suffix or given_suffix)
 
 
 def name(

@@ -19,6 +19,9 @@ _MIN_DIGITS = 7
 
 # A name or remark in brackets: "(Nils)", "[work]". Brackets holding only
 # digits, such as "(0)" or "(506)", are part of the number and stay.
+_BRACKETED_EXTENSION = re.compile(
+    r"[(\[{]\s*(?:ext(?:ension)?|x)\.?\s*(\d{1,10})\s*[)\]}]?", re.IGNORECASE
+)
 _BRACKETED_WORDS = re.compile(r"[(\[{][^)\]}]*[^\W\d_][^)\]}]*[)\]}]?")
 
 # An extension at the end, with or without its digits: ";ext=136", " x136",
@@ -106,9 +109,15 @@ def _is_stable(e164: str) -> bool:
     return again is not None and e164 == phonenumbers.format_number(again, _E164)
 
 
+def _unbracket(found: re.Match[str]) -> str:
+    """Drop a bracketed remark, keeping an extension written in brackets."""
+    extension = _BRACKETED_EXTENSION.fullmatch(found.group())
+    return f" ext {extension.group(1)}" if extension else " "
+
+
 def _split(text: str) -> tuple[str, str | None]:
     """Separate the number from its annotations and its extension."""
-    core = _BRACKETED_WORDS.sub(" ", text)
+    core = _BRACKETED_WORDS.sub(_unbracket, text)
 
     extension = None
     found = _EXTENSION.search(core)
