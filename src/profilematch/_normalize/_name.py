@@ -19,8 +19,8 @@ _TITLES = frozenset(
     {
         "mr", "mrs", "ms", "miss", "mx", "mstr", "master", "dr", "doctor", "prof",
         "professor", "sir", "dame", "lady", "lord", "rev", "revd", "reverend",
-        "fr", "father", "sr", "sra", "srta", "hon", "capt", "col", "gen", "lt",
-        "sgt", "herr", "frau", "mme", "mlle", "m", "sen", "rep", "gov",
+        "fr", "father", "sr", "sra", "srta", "capt", "sgt", "herr", "frau", "mme",
+        "mlle",
     }
 )  # fmt: skip
 
@@ -92,6 +92,10 @@ def _is_suffix(word: str) -> bool:
     return word in _SUFFIXES or word in _POSTNOMINALS
 
 
+def _is_title(group: list[str]) -> bool:
+    return len(group) == 1 and group[0] in _TITLES
+
+
 def _strip(groups: list[list[str]]) -> tuple[list[list[str]], str | None]:
     """Remove titles in front and suffixes behind; return the suffix found.
 
@@ -107,7 +111,7 @@ def _strip(groups: list[list[str]]) -> tuple[list[list[str]], str | None]:
         word = groups.pop()[0]
         suffix = suffix or _SUFFIXES.get(word)
 
-    while len(groups) > 1 and len(groups[0]) == 1 and groups[0][0] in _TITLES:
+    while len(groups) > 1 and _is_title(groups[0]):
         groups.pop(0)
     return groups, suffix
 
@@ -169,7 +173,7 @@ def _full(text: str) -> PersonName | None:
 
     if not grouped:
         return None
-    titled = len(grouped[0]) > 1 and grouped[0][0] in ([t] for t in _TITLES)
+    titled = len(grouped[0]) > 1 and _is_title(grouped[0][0])
     groups, found = _strip(grouped[0])
     suffix = suffix or found
     if len(groups) == 1:
@@ -194,7 +198,7 @@ def _parts(first: str, middle: str, last: str) -> PersonName | None:
     middles = _groups(middle)
     surname, suffix = _strip(_groups(last)) if last else ([], None)
     # A first-name field holding only a title ("Mr" beside "Smith").
-    if surname and len(given) == 1 and given[0] in ([t] for t in _TITLES):
+    if surname and len(given) == 1 and _is_title(given[0]):
         given = []
     # A lone suffix in the last-name field is kept as a surname, not lost.
     if not given and not middles and not surname and suffix:

@@ -17,12 +17,13 @@ __all__ = ["PhoneNumber", "phone"]
 # Fewer digits than this are service codes and short codes, not a line.
 _MIN_DIGITS = 7
 
-# A name or remark in brackets: "(Nils)", "[work]". Brackets holding only
-# digits, such as "(0)" or "(506)", are part of the number and stay.
+# A name or remark in brackets: "(Nils)", "[work]", unless it is an
+# extension ("(ext. 12)"). Brackets holding only digits, such as "(0)" or
+# "(506)", are part of the number and stay.
+_BRACKETED_WORDS = re.compile(r"[(\[{][^)\]}]*[^\W\d_][^)\]}]*[)\]}]?")
 _BRACKETED_EXTENSION = re.compile(
     r"[(\[{]\s*(?:ext(?:ension)?|x)\.?\s*(\d{1,10})\s*[)\]}]?", re.IGNORECASE
 )
-_BRACKETED_WORDS = re.compile(r"[(\[{][^)\]}]*[^\W\d_][^)\]}]*[)\]}]?")
 
 # An extension at the end, with or without its digits: ";ext=136", " x136",
 # "x136", " ext. 136", " extension 12", " #12", a bare trailing " ext.".
