@@ -99,6 +99,26 @@ def test_savepoint_rolls_back_only_the_inner_block(store: Store):
     assert [pid(1)] == [p for p, _ in store.profile_features("retail")]
 
 
+def test_write_inside_a_snapshot_is_refused(store: Store):
+    """atomic() inside snapshot() is refused, and the store stays usable."""
+    with pytest.raises(pm.InternalServerException, match="snapshot"), store.snapshot():
+        store.set_meta("k", "v")
+
+    store.set_meta("k", "w")
+
+    assert "w" == store.get_meta("k")
+
+
+def test_snapshot_inside_atomic_sees_the_open_transaction(store: Store):
+    """A read inside atomic() sees the writes made so far in that transaction."""
+    with store.atomic():
+        store.set_meta("k", "v")
+        with store.snapshot():
+            seen = store.get_meta("k")
+
+    assert "v" == seen
+
+
 def test_database_locked_becomes_throttling(tmp_path: Path):
     """A writer that cannot get the lock in time gets ThrottlingException."""
     path = str(tmp_path / "s.db")

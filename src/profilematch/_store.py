@@ -348,6 +348,7 @@ class _Handle:
         self.connection = connection
         self.lock = threading.RLock()
         self.depth = 0
+        self.reading = False
 
 
 @attrs.define
@@ -425,11 +426,19 @@ class Store:
 
         Raises:
             ThrottlingException: another process held the write lock too long.
-            InternalServerException: SQLite failed; nothing was written.
+            InternalServerException: SQLite failed, or the block was opened
+                inside ``snapshot()``; nothing was written.
         """
         handle = self._handle()
 
         with handle.lock:
+            if handle.reading:
+                # A read transaction cannot safely become a write transaction
+                # once another process has committed since it began.
+                raise InternalServerException(
+                    "a write was started inside a read-only snapshot; open "
+                    "atomic() outside snapshot() instead"
+                )
             connection = handle.connection
             savepoint = f"sp_{handle.depth}"
             with _translated_errors():
@@ -476,11 +485,13 @@ class Store:
             with _translated_errors():
                 connection.execute("BEGIN")
             handle.depth += 1
+            handle.reading = True
             try:
                 with _translated_errors():
                     yield connection
             finally:
                 handle.depth -= 1
+                handle.reading = False
                 connection.execute("COMMIT")
 
     def close(self) -> None:
