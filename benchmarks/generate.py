@@ -74,7 +74,9 @@ class _Table:
     """A weighted table of values with a Zipf-like skew by position.
 
     Values listed first are the most common; ``skew`` sets how steeply the
-    frequency falls with rank (1.0 is Zipf's law).
+    frequency falls with rank (1.0 is Zipf's law), and the offset keeps the
+    head from taking too large a share (Smith is about one American in a
+    hundred, not one in ten).
     """
 
     __slots__ = ("_cum", "_total", "items")
@@ -87,7 +89,7 @@ class _Table:
         skew: float = 1.0,
     ) -> None:
         if weights is None:
-            weights = [1.0 / (rank + 1.5) ** skew for rank in range(len(items))]
+            weights = [1.0 / (rank + 8.0) ** skew for rank in range(len(items))]
         self.items = tuple(items)
         self._cum = list(itertools.accumulate(weights))
         self._total = self._cum[-1]
@@ -1071,7 +1073,7 @@ class _World:
         self.people = 0
         self.previous_name: tuple[_Culture, str, str, str] | None = None
         # Companies per country scale with the run, capped so memory stays flat.
-        self.company_count = max(8, min(20_000, rows // 25))
+        self.company_count = max(8, min(20_000, rows // 40))
         self.companies: dict[tuple[str, int], _Company] = {}
         self.company_rank = _Table(range(self.company_count), skew=0.5)
 
@@ -1258,7 +1260,7 @@ def _new_person(
             # A mail admin gives the second J. Smith a number.
             local += str(world.people % 10)
         person.business_email = f"{local}@{company.domain}"
-        if rng.random() < 0.4:
+        if rng.random() < 0.25:
             person.direct_line = world.phones.new(country.code, "fixed")
 
     return person
@@ -1296,7 +1298,7 @@ def _household(world: _World) -> list[_Person]:
     people = [head]
 
     roll = rng.random()
-    if roll < 0.58:
+    if roll < 0.74:
         return people
 
     partner_last = last if rng.random() < 0.8 else culture.surnames.pick(rng)
@@ -1313,18 +1315,18 @@ def _household(world: _World) -> list[_Person]:
             home_phone=home_phone,
         )
     )
-    if rng.random() < 0.2:
+    if rng.random() < 0.4:
         # A family address: each partner uses it beside their own.
         family = f"{_slug(last)}family{world.people}@{_GENERIC_PROVIDERS.pick(rng)}"
         for person in people:
             person.emails.insert(0, family)
-    if roll < 0.8 or head_birth[0] > 1985:
+    if roll < 0.88 or head_birth[0] > 1985:
         return people
 
     kids_year = min(2008, head_birth[0] + rng.randint(22, 38))
     kids = 1 + int(rng.random() * 3)
-    twins = rng.random() < 0.12
-    junior = not female and rng.random() < 0.15
+    twins = rng.random() < 0.25
+    junior = not female and rng.random() < 0.2
     for number in range(kids):
         kid_birth = _birth(rng, kids_year, min(2008, kids_year + 8))
         if twins and number == 1:
