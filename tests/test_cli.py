@@ -353,6 +353,25 @@ def test_run_passes_job_options_and_env_selects_the_store(runner, people, tmp_pa
     assert 1 == len(jobs["IdentityResolutionJobsList"])
 
 
+def test_failed_job_is_an_error(runner, people, monkeypatch):
+    """A job that ends FAILED exits 1 with its message, printing no groups."""
+    from profilematch._client import Client
+    from profilematch._models import IdentityResolutionJob
+
+    def failed(self, domain_name, **_options):
+        return IdentityResolutionJob(
+            domain_name=domain_name, job_id="f" * 32, status="FAILED", message="boom"
+        )
+
+    monkeypatch.setattr(Client, "run_identity_resolution_job", failed)
+
+    result = runner.invoke(cli, ["match", people])
+
+    assert 1 == result.exit_code
+    assert "boom" in result.stderr
+    assert "" == result.stdout
+
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

@@ -34,6 +34,7 @@ from profilematch import normalize
 from profilematch._config import get_default_region
 from profilematch._errors import (
     BadRequestException,
+    InternalServerException,
     ProfileMatchError,
     ResourceNotFoundException,
 )
@@ -390,9 +391,19 @@ def _run_job(client: Any, domain: str, options: Mapping[str, Any]) -> Any:
     }
     progress = _Progress(_progress_enabled(options.get("progress")))
     try:
-        return client.run_identity_resolution_job(domain, progress=progress, **settings)
+        job = client.run_identity_resolution_job(domain, progress=progress, **settings)
     finally:
         progress.close()
+
+    if job.status == "FAILED":
+        raise InternalServerException(
+            f"identity resolution job {job.job_id} failed: "
+            f"{job.message or 'no reason given'}; the previous match groups are kept"
+        )
+    if job.status == "PARTIAL_SUCCESS":
+        click.echo(f"Warning: job {job.job_id}: {job.message}", err=True)
+
+    return job
 
 
 @cli.command("run")
