@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from itertools import zip_longest
 
+import phonenumbers
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -274,3 +275,27 @@ def test_email_fast_path_equals_library(raw: str) -> None:
     fast = _email._read(raw, raw.strip(), fast=True)
 
     assert _email._read(raw, raw.strip(), fast=False) == fast
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    region=st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    national=st.text(alphabet="0123456789", min_size=3, max_size=14),
+    foreign=st.booleans(),
+)
+@example(region="US", national="2015550123", foreign=False)
+@example(region="CA", national="5062345678", foreign=False)
+def test_valid_for_region_equals_library(
+    region: str, national: str, foreign: bool
+) -> None:
+    """The precompiled validity check agrees with phonenumbers for every region."""
+    code = 1 if foreign else phonenumbers.country_code_for_region(region)
+    number = phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=national.startswith("0") or None,
+        number_of_leading_zeros=len(national) - len(national.lstrip("0")) or None,
+    )
+
+    expected = phonenumbers.is_valid_number_for_region(number, region)
+    assert expected == _phone._valid_for_region(number, region)
