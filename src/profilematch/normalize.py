@@ -15,8 +15,10 @@ clean data before loading it::
     ('1985-06-09', '1985-09-06')
 
 Every normalizer is pure, raises nothing on any input, returns None (or an
-empty tuple) for a missing value, and caches its result per distinct raw
-value.
+empty tuple) for a missing value (see :func:`is_missing`), and caches its
+result per distinct raw value. A value that cannot be read is kept, marked
+invalid (``valid`` is False, ``e164`` or ``address`` is None), never guessed
+into a key.
 """
 
 from __future__ import annotations
