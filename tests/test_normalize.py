@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 from profilematch import normalize
 
 
@@ -35,3 +37,11 @@ def test_missing_values_give_none_everywhere() -> None:
         assert not normalize.birth_date(raw)
         assert normalize.address(raw) is None
         assert normalize.country(raw) is None
+
+
+def test_module_examples_hold() -> None:
+    """The examples in the module docstring give the output they show."""
+    failed, attempted = doctest.testmod(normalize)
+
+    assert 0 == failed
+    assert attempted > 0
