@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from profilematch import normalize
-from profilematch._normalize import _email, _phone
+from profilematch._normalize import _country, _email, _phone
 
 # Text from every Unicode category, plus strings built from the characters
 # that phone, email, name and date parsing react to, so both get explored.
@@ -299,3 +299,10 @@ def test_valid_for_region_equals_library(
 
     expected = phonenumbers.is_valid_number_for_region(number, region)
     assert expected == _phone._valid_for_region(number, region)
+
+
+def test_every_alias_code_is_its_own_code() -> None:
+    """Each alpha-2 code an alias maps to reads back as itself."""
+    codes = sorted(set(_country._ALIASES.values()))
+
+    assert codes == [normalize.country(code) for code in codes]

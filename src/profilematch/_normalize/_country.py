@@ -52,6 +52,8 @@ _ALIASES = {
     "swaziland": "SZ",
     "east timor": "TL",
     "kosovo": "XK",
+    "xk": "XK",
+    "xkx": "XK",
 }
 
 
