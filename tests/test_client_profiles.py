@@ -435,3 +435,29 @@ def test_merged_profile_get_says_where_it_went(client: Client):
         pm.ResourceNotFoundException, match=f"merged into profile {main}"
     ):
         client.get_profile("retail", other)
+
+
+def test_put_profiles_reads_a_csv_path(tmp_path):
+    """put_profiles given a CSV path stores one profile per row, in file order."""
+    path = tmp_path / "people.csv"
+    path.write_text("first_name,last_name,email\nAnn,Lee,ann@example.com\nBo,Ng,\n")
+    client = pm.Client()
+    client.create_domain("retail", default_expiration_days=30)
+
+    ids = client.put_profiles("retail", path)
+
+    names = [client.get_profile("retail", pid).first_name for pid in ids]
+    assert ["Ann", "Bo"] == names
+
+
+def test_put_profiles_path_with_bad_value_writes_nothing(tmp_path):
+    """A file with a value beyond a limit is refused whole, naming row and column."""
+    path = tmp_path / "people.csv"
+    path.write_text("first_name,last_name\nAnn,Lee\n" + "x" * 300 + ",Ng\n")
+    client = pm.Client()
+    client.create_domain("retail", default_expiration_days=30)
+
+    with pytest.raises(pm.BadRequestException, match="row 2"):
+        client.put_profiles("retail", str(path))
+
+    assert 0 == client.get_domain("retail").stats.profile_count

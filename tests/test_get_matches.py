@@ -375,3 +375,38 @@ def test_empty_matches_page_fits_the_published_shape(client: Client):
     data = client.get_matches("retail").to_dict()
 
     assert [] == response_problems("GetMatches", data)
+
+
+def test_explain_match_uses_the_latest_jobs_model():
+    """explain_match scores a stored pair with the model the latest job stored."""
+    client = pm.Client()
+    client.create_domain(
+        "retail", default_expiration_days=30, matching=pm.Matching(enabled=True)
+    )
+    rows = [
+        {
+            "FirstName": "John",
+            "LastName": "Doe",
+            "EmailAddress": "JOHN_DOE@EXAMPLE.COM",
+        },
+        {"FirstName": "Jhn", "LastName": "Doe", "EmailAddress": "john_doe@example.com"},
+    ]
+    first, second = client.put_profiles("retail", rows)
+    job = client.run_identity_resolution_job("retail")
+
+    latest = client.explain_match("retail", first, second)
+    pinned = client.explain_match("retail", first, second, job_id=job.job_id)
+
+    assert latest == pinned
+    assert "exact" == {f.family: f.level for f in latest.families}["email"]
+    assert latest.probability >= 0.5
+
+
+def test_explain_match_unknown_profile_is_not_found():
+    """explain_match names a profile that does not exist."""
+    client = pm.Client()
+    client.create_domain("retail", default_expiration_days=30)
+    known = client.create_profile("retail", first_name="Ann")
+
+    with pytest.raises(pm.ResourceNotFoundException):
+        client.explain_match("retail", known, "0" * 32)

@@ -24,8 +24,9 @@ from profilematch import _jobs
 from profilematch._config import check_region, get_default_region
 from profilematch._errors import BadRequestException
 from profilematch._features import profile_features
+from profilematch._io import read_profiles
 from profilematch._jobs import JobsPage, Progress
-from profilematch._matcher import MatchOptions
+from profilematch._matcher import Explanation, MatchOptions, explain
 from profilematch._merge import AutoMergingPreview, ModelLike
 from profilematch._merge import get_auto_merging_preview as _preview
 from profilematch._merge import merge_profiles as _merge_profiles
@@ -48,6 +49,7 @@ from profilematch._paging import (
     decode_token,
     encode_token,
 )
+from profilematch._score import ModelParameters
 from profilematch._store import (
     DomainRecord,
     ProfileRecord,
@@ -667,7 +669,7 @@ class Client:
     def put_profiles(
         self,
         domain_name: str,
-        profiles: Iterable[Profile | Mapping[str, Any]],
+        profiles: Iterable[Profile | Mapping[str, Any]] | str | os.PathLike[str],
         *,
         source_name: str | None = None,
     ) -> list[str]:
@@ -679,7 +681,9 @@ class Client:
 
         Args:
             domain_name: the domain.
-            profiles: Profiles, or dicts in the service's shape.
+            profiles: Profiles, dicts in the service's shape, or the path of a
+                CSV or JSON Lines file whose columns are mapped by their names
+                (see :func:`read_profiles` for explicit mappings).
             source_name: where the profiles come from (1 to 255 characters).
 
         Returns:
@@ -701,6 +705,8 @@ class Client:
         _checked(DomainName=domain_name)
         self._check_source_name(source_name)
         self._store.get_domain(domain_name)
+        if isinstance(profiles, (str, os.PathLike)):
+            profiles = read_profiles(os.fspath(profiles)).profiles
 
         problems: list[Problem] = []
         parsed: list[Profile] = []
@@ -1236,6 +1242,58 @@ class Client:
             next_token = page.next_token
 
     # -- merging -------------------------------------------------------------------
+
+    def explain_match(
+        self,
+        domain_name: str,
+        profile_id_a: str,
+        profile_id_b: str,
+        *,
+        job_id: str | None = None,
+    ) -> Explanation:
+        """Explain how two stored profiles score, attribute family by family.
+
+        The pair is scored with the model trained by the domain's latest job
+        that stored one (or by ``job_id``), so the explanation shows the same
+        comparison levels and match weights that produced the match groups.
+        Before any job ran, the built-in model is used.
+
+        Args:
+            domain_name: the domain.
+            profile_id_a: one profile.
+            profile_id_b: the other profile.
+            job_id: the job whose model to use; default the latest.
+
+        Returns:
+            The explanation: ``str()`` is a terminal table, and a notebook
+            shows an HTML table.
+
+        Raises:
+            BadRequestException: a name or id breaks its rules.
+            ResourceNotFoundException: no such domain, profile or job.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> a = client.create_profile("retail", first_name="Ann", last_name="Lee")
+            >>> b = client.create_profile("retail", first_name="Anne", last_name="Lee")
+            >>> 0.0 <= client.explain_match("retail", a, b).probability <= 1.0
+            True
+        """
+        first = self.get_profile(domain_name, profile_id_a)
+        second = self.get_profile(domain_name, profile_id_b)
+        if job_id is not None:
+            _jobs.get_job(self._store, domain_name, job_id)
+            stored = self._store.get_job(domain_name, job_id).model_json
+        else:
+            stored = self._store.latest_model_json(domain_name)
+        options = MatchOptions(default_region=self.region)
+        if stored is None:
+            return explain(first, second, options=options)
+
+        model = ModelParameters.from_dict(json.loads(stored))
+
+        return explain(first, second, model=model, options=options)
 
     def merge_profiles(
         self,
