@@ -2,18 +2,20 @@
 
 Pairs at or above the match threshold join profiles with union-find. A
 connected component of two profiles is a match group as it stands. A larger
-component is rebuilt link by link, strongest first, in the way of average
-linkage: two partial groups join only when the profiles across them agree on
-average (mean pair probability at least ``merge_floor``) and no pair across
-them is a clear non-match (probability below ``conflict_floor``). So a chain
-A~B~C, where A and C are different people held together only through B, is
-cut at its weak link, and a group whose members disagree strongly (different
-generational suffixes, different first names sharing a household phone) is
-split.
+component is checked in two steps:
 
-The confidence score of a group is the probability of the weakest link that
-holds it together: the smallest probability among the links that joined its
-parts. A pair's group has its pair probability.
+1. It is rebuilt link by link, strongest first; two partial groups join only
+   when no pair across them is a clear non-match (probability below
+   ``conflict_floor``; the matcher gives conflicting profiles, such as
+   different generational suffixes or different first names sharing a
+   household phone, probability 0). So a chain A~B~C where A and C are
+   different people is cut.
+2. A group held together by a single link between two parts of two or more
+   profiles each is cut at that link (see :func:`_split_at_bridges`).
+
+The confidence score of a group is the probability of its weakest link that
+holds it together: the smallest link probability of a maximum spanning tree of
+its links. A group of two has its pair probability.
 """
 
 from __future__ import annotations
@@ -70,7 +72,6 @@ def cluster(
     edges: Iterable[Edge],
     pair_probability: Callable[[int, int], float],
     *,
-    merge_floor: float = 0.5,
     conflict_floor: float = 0.01,
     max_checked_size: int = 200,
 ) -> list[tuple[tuple[int, ...], float]]:
@@ -81,8 +82,6 @@ def cluster(
         edges: Links at or above the match threshold, as (probability, i, j).
         pair_probability: Probability of any two positions (i < j), used for
             pairs across partial groups that were not candidate pairs.
-        merge_floor: Smallest mean probability across two partial groups that
-            lets them join.
         conflict_floor: A pair across two partial groups below this keeps them
             apart.
         max_checked_size: Components larger than this are kept whole.
@@ -101,7 +100,6 @@ def cluster(
             _split(
                 component_edges,
                 pair_probability,
-                merge_floor=merge_floor,
                 conflict_floor=conflict_floor,
                 max_checked_size=max_checked_size,
             )
@@ -114,7 +112,6 @@ def _split(
     edges: Sequence[Edge],
     pair_probability: Callable[[int, int], float],
     *,
-    merge_floor: float,
     conflict_floor: float,
     max_checked_size: int,
 ) -> list[tuple[tuple[int, ...], float]]:
@@ -129,15 +126,18 @@ def _split(
         logger.warning("component of %d profiles kept unchecked", len(members_of))
 
     group_of = {x: x for x in members_of}
-    weakest = {x: 1.0 for x in members_of}
     ordered = sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2]))
-    for probability, i, j in ordered:
+    for _, i, j in ordered:
         group_i, group_j = group_of[i], group_of[j]
         if group_i == group_j:
             continue
         left, right = members_of[group_i], members_of[group_j]
         if check and not _compatible(
-            left, right, known, pair_probability, merge_floor, conflict_floor
+            left,
+            right,
+            known,
+            pair_probability,
+            conflict_floor=conflict_floor,
         ):
             continue
 
@@ -146,13 +146,68 @@ def _split(
         for x in members_of[drop]:
             group_of[x] = keep
         del members_of[drop]
-        weakest[keep] = min(weakest[keep], weakest[drop], probability)
 
-    return [
-        (tuple(sorted(members)), weakest[root])
-        for root, members in members_of.items()
-        if len(members) > 1
-    ]
+    links = [(p, i, j) for p, i, j in ordered if group_of[i] == group_of[j]]
+    groups = []
+    for members in members_of.values():
+        if len(members) < 2:
+            continue
+        inside = set(members)
+        group_links = [edge for edge in links if edge[1] in inside]
+        for part in _split_at_bridges(members, group_links):
+            groups.append((tuple(sorted(part)), _weakest_link(part, group_links)))
+    return groups
+
+
+def _split_at_bridges(members: Sequence[int], links: Sequence[Edge]) -> list[list[int]]:
+    """Cut a group at a link that alone holds two parts of two or more together.
+
+    Such a link (a bridge whose removal leaves at least two profiles on each
+    side) is the only one of at least four pairs across the cut, so the parts
+    are far less linked across than within: Nora~Nora and Norma~Norma held
+    together only by the email one Nora and one Norma share. The weakest such
+    bridge is cut first, and each part is cut again in the same way.
+    """
+    if len(members) < 4:
+        return [list(members)]
+
+    inside = set(members)
+    own = [edge for edge in links if edge[1] in inside and edge[2] in inside]
+    for edge in sorted(own):
+        rest = [other for other in own if other is not edge]
+        side = _reachable(edge[1], rest)
+        if edge[2] in side or len(side) < 2 or len(inside) - len(side) < 2:
+            continue
+        other_side = [x for x in members if x not in side]
+        return _split_at_bridges(sorted(side), own) + _split_at_bridges(other_side, own)
+    return [list(members)]
+
+
+def _reachable(start: int, links: Sequence[Edge]) -> set[int]:
+    """Positions reachable from start through the links."""
+    neighbours: dict[int, list[int]] = {}
+    for _, i, j in links:
+        neighbours.setdefault(i, []).append(j)
+        neighbours.setdefault(j, []).append(i)
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in neighbours.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _weakest_link(members: Sequence[int], links: Sequence[Edge]) -> float:
+    """Probability of the weakest link of a maximum spanning tree of the group."""
+    inside = set(members)
+    union_find = UnionFind(max(inside) + 1)
+    weakest = 1.0
+    for probability, i, j in sorted(links, key=lambda edge: -edge[0]):
+        if i in inside and j in inside and union_find.union(i, j):
+            weakest = min(weakest, probability)
+    return weakest
 
 
 def _compatible(
@@ -160,11 +215,10 @@ def _compatible(
     right: Sequence[int],
     known: dict[tuple[int, int], float],
     pair_probability: Callable[[int, int], float],
-    merge_floor: float,
+    *,
     conflict_floor: float,
 ) -> bool:
-    """Whether two partial groups agree well enough to join."""
-    total = 0.0
+    """Whether no pair across two partial groups is a clear non-match."""
     for x in left:
         for y in right:
             key = (x, y) if x < y else (y, x)
@@ -174,5 +228,4 @@ def _compatible(
                 known[key] = probability
             if probability < conflict_floor:
                 return False
-            total += probability
-    return total / (len(left) * len(right)) >= merge_floor
+    return True

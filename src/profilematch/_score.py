@@ -38,6 +38,40 @@ FREQUENCY_FLOOR = 10_000
 
 _TF_FAMILIES = ("name", "email", "phone")
 
+# Role addresses belong to a desk, not a person: colleagues share them. They
+# count as held by this many profiles, which makes agreement on one weak.
+ROLE_ACCOUNT_COUNT = 100
+ROLE_LOCAL_PARTS = frozenset(
+    [
+        "accounts",
+        "admin",
+        "administrator",
+        "billing",
+        "careers",
+        "contact",
+        "customerservice",
+        "enquiries",
+        "help",
+        "hello",
+        "hr",
+        "info",
+        "inquiries",
+        "jobs",
+        "mail",
+        "marketing",
+        "noreply",
+        "no-reply",
+        "office",
+        "postmaster",
+        "reception",
+        "sales",
+        "service",
+        "support",
+        "team",
+        "webmaster",
+    ]
+)
+
 
 def _check_levels(
     instance: ModelParameters, attribute: attrs.Attribute[Any], value: Any
@@ -181,40 +215,62 @@ def _table(values: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]
     return {family: tuple(values[family]) for family in FAMILIES}
 
 
-# Built-in parameters, used for inputs too small to train on and as the
-# starting point of EM. They were trained on customers_synthetic (see
-# benchmarks/accuracy.py) and rounded.
+# Built-in parameters for inputs too small to train on. Trained on
+# customers_synthetic (benchmarks/accuracy.py), rounded, then given plausible
+# m for levels that set never shows among its duplicates (a different address,
+# swapped day and month, an account number), so that they weigh as evidence
+# rather than as near-proof against a match.
 DEFAULT_MODEL = ModelParameters(
-    prior=0.3,
-    related_prior=0.3,
+    prior=0.0873,
+    related_prior=0.904,
     m=_table(
         {
-            "name": (1, 0.55, 0.03, 0.12, 0.05, 0.1, 0.02, 0.0005, 0.13),
-            "email": (1, 0.55, 0.02, 0.05, 0.1, 0.05, 0.23),
-            "phone": (1, 0.7, 0.08, 0.01, 0.02, 0.19),
-            "address": (1, 0.6, 0.15, 0.05, 0.2),
-            "birth_date": (1, 0.8, 0.03, 0.07, 0.1),
-            "account": (1, 0.85, 0.1, 0.05),
+            "name": (1, 0.355, 0.0166, 0.286, 0.104, 0.164, 0.0618, 0.000124, 0.0126),
+            "email": (1, 0.644, 0.0467, 0.0187, 0.062, 0.0696, 0.159),
+            "phone": (1, 0.606, 0.0285, 0.019, 0.00951, 0.337),
+            "address": (1, 0.7, 0.1, 0.05, 0.15),
+            "birth_date": (1, 0.85, 0.03, 0.04, 0.08),
+            "account": (1, 0.9, 0.05, 0.05),
         }
     ),
     u=_table(
         {
-            "name": (1, 1e-4, 1e-5, 2e-4, 5e-3, 1e-3, 5e-3, 1e-3, 0.99),
-            "email": (1, 1e-5, 1e-6, 1e-6, 1e-5, 1e-3, 0.999),
-            "phone": (1, 1e-5, 1e-6, 1e-6, 1e-5, 0.9999),
-            "address": (1, 1e-4, 1e-4, 5e-3, 0.995),
-            "birth_date": (1, 5e-5, 1e-5, 1e-3, 0.999),
-            "account": (1, 1e-5, 1e-4, 0.9999),
+            "name": (
+                1,
+                5.75e-05,
+                7.5e-06,
+                3.25e-05,
+                0.00478,
+                7.25e-05,
+                0.00382,
+                2.5e-06,
+                0.991,
+            ),
+            "email": (1, 0.000127, 3.26e-06, 3.26e-06, 6.2e-05, 0.00044, 0.999),
+            "phone": (1, 0.000473, 2.75e-05, 2.75e-05, 2.14e-05, 0.999),
+            "address": (1, 0.000166, 6.64e-06, 1.99e-05, 1),
+            "birth_date": (1, 0.000163, 1.48e-05, 0.000905, 0.999),
+            "account": (1, 1e-05, 0.0001, 1),
         }
     ),
     r=_table(
         {
-            "name": (1, 1e-4, 1e-5, 2e-4, 5e-3, 1e-3, 5e-3, 1e-3, 0.99),
-            "email": (1, 1e-5, 1e-6, 1e-6, 1e-5, 1e-3, 0.999),
-            "phone": (1, 1e-5, 1e-6, 1e-6, 1e-5, 0.9999),
-            "address": (1, 1e-4, 1e-4, 5e-3, 0.995),
-            "birth_date": (1, 5e-5, 1e-5, 1e-3, 0.999),
-            "account": (1, 1e-5, 1e-4, 0.9999),
+            "name": (
+                1,
+                0.00198,
+                5.19e-05,
+                0.0025,
+                0.112,
+                0.011,
+                0.081,
+                0.000999,
+                0.791,
+            ),
+            "email": (1, 9.97e-05, 1e-05, 1e-05, 0.0148, 0.0126, 0.972),
+            "phone": (1, 0.127, 0.00573, 0.00645, 0.0001, 0.861),
+            "address": (1, 0.00561, 0.000998, 0.000998, 0.992),
+            "birth_date": (1, 0.00522, 0.0001, 0.000782, 0.994),
+            "account": (1, 0.001, 0.001, 0.998),
         }
     ),
 )
@@ -271,8 +327,10 @@ def train_em(
     pairs). With two classes, EM on contact data settles on "same household"
     as readily as on "same person", since households share surname, phone,
     address and email together; the third class gives them a place of their
-    own. The iteration starts from a rough labelling anchored on the name (see
-    :func:`_seed`), which puts it in the basin of "same person".
+    own, and also to pairs that only share a blocking key (similar names and
+    nothing else), which random pairs rarely show. The iteration starts from
+    a rough labelling anchored on the name (see :func:`_seed`), which puts it
+    in the basin of "same person".
 
     Args:
         vector_counts: How many candidate pairs show each comparison vector.
@@ -339,9 +397,6 @@ _NAME_AGREES = frozenset(
     LEVELS["name"].index(level)
     for level in ("exact", "reordered", "close", "nickname_or_initial")
 )
-_NAME_DIFFERS = frozenset(
-    LEVELS["name"].index(level) for level in ("surname_only", "suffix_conflict", "else")
-)
 
 
 def _seed(
@@ -352,20 +407,15 @@ def _seed(
     """Starting m, r, u and priors from a rough labelling of the candidate pairs.
 
     A pair whose names agree and that shares one more attribute exactly starts
-    as a match; a pair whose names differ but that shares an attribute starts
-    as related; every other pair starts as unrelated.
+    as a match; every other candidate pair starts as related (it shares a
+    blocking key, so it is not a random pair); the unrelated class starts
+    empty, with the u of random pairs.
     """
-    sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mru"]
-    counts = [0, 0, 0]
+    sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mr"]
+    counts = [0, 0]
     for vector, count in vectors:
-        name = vector[0]
-        shared = sum(1 for level in vector[1:] if level == EXACT)
-        if name in _NAME_AGREES and shared:
-            k = 0
-        elif name in _NAME_DIFFERS and shared:
-            k = 1
-        else:
-            k = 2
+        shared = any(level == EXACT for level in vector[1:])
+        k = 0 if vector[0] in _NAME_AGREES and shared else 1
         counts[k] += count
         for family, level in zip(FAMILIES, vector, strict=True):
             sums[k][family][level] += count
@@ -374,7 +424,7 @@ def _seed(
     r = {f: _normalized(sums[1][f]) or list(u[f]) for f in FAMILIES}
     u_start = {f: list(u[f]) for f in FAMILIES}
     total = sum(counts)
-    priors = [max(c / total, 0.01) for c in counts]
+    priors = [max(counts[0] / total, 0.01), max(counts[1] / total, 0.01), 0.01]
     return m, r, u_start, priors
 
 
@@ -415,8 +465,15 @@ class TermFrequencies:
         }
 
     def count(self, family: str, value: str) -> int:
-        """Number of profiles holding the value (1 when not repeated)."""
-        return self.counts[family].get(value, 1)
+        """Number of profiles holding the value (1 when not repeated).
+
+        A role email address (info@, sales@, ...) counts as held by at least
+        ROLE_ACCOUNT_COUNT profiles.
+        """
+        count = self.counts[family].get(value, 1)
+        if family == "email" and value.partition("@")[0] in ROLE_LOCAL_PARTS:
+            return max(count, ROLE_ACCOUNT_COUNT)
+        return count
 
 
 class Scorer:
