@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import json
 import os
 import platform
@@ -37,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,17 +171,6 @@ def _batches(items: Sequence[dict[str, Any]], size: int) -> Iterator[Any]:
         yield items[start : start + size]
 
 
-def _accepts(method: Callable[..., Any], name: str) -> bool:
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-
-    return name in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
 def _public_path(
     profiles: list[dict[str, Any]], database: Path, recorder: _Recorder
 ) -> dict[str, Any]:
@@ -203,19 +191,8 @@ def _public_path(
         "profiles",
     )
 
-    run_job = getattr(client, "run_identity_resolution_job", None)
-    if run_job is None:
-        # Older trees have the job runner but not yet its Client method.
-        from profilematch import _jobs
-
-        def run_job(domain: str, **kwargs: Any) -> Any:
-            return _jobs.run(client.store, domain, **kwargs)
-
-        notes["job"] = "the job ran through profilematch._jobs.run"
-
     progress = _ProgressClock()
-    kwargs = {"progress": progress} if _accepts(run_job, "progress") else {}
-    job = run_job(DOMAIN, **kwargs)
+    job = client.run_identity_resolution_job(DOMAIN, progress=progress)
     ended = time.perf_counter()
     for stage, seconds, total in progress.durations(ended):
         recorder.add(f"job: {stage}", seconds, total, "steps")
@@ -381,8 +358,6 @@ def markdown(results: Iterable[dict[str, Any]]) -> str:
                 f"| {stage['items']:,} {stage['unit']} | {_fmt(stage['per_second'])} "
                 f"| {stage['peak_rss_mb']} |"
             )
-        if "job" in result["public"]:
-            lines += ["", f"Note: {result['public']['job']}."]
 
     return "\n".join(lines)
 
