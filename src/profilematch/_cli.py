@@ -991,14 +991,17 @@ def _resolve_ids(client: Any, domain: str, ids: Sequence[str]) -> list[str]:
 @click.argument("id_b")
 @_store_options
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-def explain_command(db: str, domain: str, id_a: str, id_b: str, as_json: bool) -> None:
+@click.option("--job-id", help="Score with this job's model (default: the latest).")
+def explain_command(
+    db: str, domain: str, id_a: str, id_b: str, as_json: bool, job_id: str | None
+) -> None:
     """Explain the score of two profiles: levels and match weights per attribute.
 
     ID_A and ID_B are profile ids, or row ids from the imported file.
     """
     with _client(db) as client:
         first, second = _resolve_ids(client, domain, [id_a, id_b])
-        explanation = _explain(client, domain, first, second)
+        explanation = client.explain_match(domain, first, second, job_id=job_id)
 
     if as_json:
         click.echo(_dumps(attrs.asdict(explanation)))
@@ -1006,22 +1009,6 @@ def explain_command(db: str, domain: str, id_a: str, id_b: str, as_json: bool) -
 
     click.echo(f"{first} and {second}:")
     click.echo(str(explanation))
-
-
-def _explain(client: Any, domain: str, first: str, second: str) -> Any:
-    """Explain two stored profiles with the model of the domain's latest job."""
-    from profilematch import ModelParameters, explain
-    from profilematch._matcher import MatchOptions
-
-    profiles = [client.get_profile(domain, first), client.get_profile(domain, second)]
-    options = MatchOptions(default_region=client.region)
-    stored = client.store.latest_model_json(domain)
-    if stored is None:
-        return explain(*profiles, options=options)
-
-    model = ModelParameters.from_dict(json.loads(stored))
-
-    return explain(*profiles, model=model, options=options)
 
 
 @cli.command("merge")
