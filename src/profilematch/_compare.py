@@ -174,6 +174,7 @@ def _compare_person(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str | 
         _person_level(fa, la, fb, lb, nicknames_a, nicknames_b),
         # A swapped record (first name in the last-name field) meets the other
         # in reverse; nicknames do not apply to a name in the wrong field.
+        _person_level(la, fa, fb, lb, set(), set()),
         _person_level(fa, la, lb, fb, set(), set()),
     ), None
 

@@ -1,0 +1,135 @@
+"""Tests of the confidence model: parameters, EM, term frequencies, scoring."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from profilematch._compare import FAMILIES, LEVELS
+from profilematch._features import profile_features
+from profilematch._score import (
+    DEFAULT_MODEL,
+    ModelParameters,
+    Scorer,
+    TermFrequencies,
+    estimate_u,
+    probability,
+    train_em,
+)
+
+
+def level(family: str, name: str) -> int:
+    """Index of a named level."""
+    return LEVELS[family].index(name)
+
+
+def vector(**levels: str) -> tuple[int, ...]:
+    """A comparison vector from level names; unnamed families are missing."""
+    return tuple(
+        level(family, levels[family]) if family in levels else 0 for family in FAMILIES
+    )
+
+
+def test_parameters_round_trip_through_json() -> None:
+    """to_dict output survives JSON and reads back equal."""
+    data = json.loads(json.dumps(DEFAULT_MODEL.to_dict()))
+
+    assert DEFAULT_MODEL == ModelParameters.from_dict(data)
+
+
+def test_printed_parameters_list_every_level() -> None:
+    """The readable form names each family's levels."""
+    text = str(DEFAULT_MODEL)
+
+    assert "suffix_conflict" in text
+    assert "day_month_swapped" in text
+
+
+def test_missing_levels_weigh_nothing() -> None:
+    """A missing level has match weight 0 against both kinds of non-match."""
+    assert 0.0 == DEFAULT_MODEL.weight("email", 0)
+    assert 0.0 == DEFAULT_MODEL.related_weight("email", 0)
+
+
+def test_exact_name_outweighs_different_name() -> None:
+    """Agreeing names score higher than entirely different names."""
+    scorer = Scorer(DEFAULT_MODEL)
+
+    same = scorer.match_weight(vector(name="exact", email="exact"))
+    different = scorer.match_weight(vector(name="else", email="exact"))
+
+    assert same > different
+
+
+def test_common_value_weakens_an_exact_level() -> None:
+    """An email held by many profiles is weaker evidence than a unique one."""
+    shared = [
+        profile_features({"profile_id": f"p{n}", "email_address": "desk@x.org"})
+        for n in range(200)
+    ]
+    scorer = Scorer(DEFAULT_MODEL, TermFrequencies(shared))
+    agreeing = vector(name="exact", email="exact")
+
+    common = scorer.match_weight(agreeing, (None, "desk@x.org", None))
+    rare = scorer.match_weight(agreeing, (None, "solo@x.org", None))
+
+    assert common < rare
+
+
+def test_role_address_counts_as_common() -> None:
+    """info@ addresses count as held by many profiles even when seen twice."""
+    frequencies = TermFrequencies([])
+
+    assert 100 <= frequencies.count("email", "info@agency.example.gov")
+
+
+def test_u_from_random_pairs_is_a_distribution() -> None:
+    """u of each family sums to 1 over its non-missing levels."""
+    profiles = [
+        profile_features({"profile_id": f"p{n}", "first_name": name, "last_name": "X"})
+        for n, name in enumerate(["Ann", "Bob", "Cyd", "Dee", "Ann"])
+    ]
+
+    u = estimate_u(profiles, sample_size=200, seed=1)
+
+    assert math.isclose(1.0, sum(u["name"][1:]))
+
+
+def test_u_is_deterministic_for_a_seed() -> None:
+    """The same seed gives the same u."""
+    profiles = [
+        profile_features({"profile_id": f"p{n}", "first_name": name})
+        for n, name in enumerate(["Ann", "Bob", "Ann", "Dee"])
+    ]
+
+    first = estimate_u(profiles, sample_size=100, seed=7)
+
+    assert first == estimate_u(profiles, sample_size=100, seed=7)
+
+
+def test_em_separates_matches_from_name_only_neighbours() -> None:
+    """EM scores shared contacts with agreeing names above similar names alone."""
+    counts = {
+        vector(name="exact", email="exact", phone="exact", address="exact"): 300,
+        vector(name="close", phone="exact", address="exact"): 100,
+        vector(name="exact", email="else", phone="exact"): 50,
+        vector(name="loose", email="else", phone="else"): 500,
+        vector(name="else", phone="else", address="else"): 1000,
+    }
+
+    model = train_em(counts, u=DEFAULT_MODEL.u, iterations=50, tolerance=1e-6)
+    scorer = Scorer(model)
+
+    duplicate = vector(name="close", phone="exact", address="exact")
+    neighbour = vector(name="loose", email="else", phone="else")
+    assert scorer.probability(neighbour) < 0.5 < scorer.probability(duplicate)
+    assert 0.0 < model.prior < 1.0
+
+
+@given(st.floats(min_value=-200, max_value=200))
+def test_probability_is_in_unit_interval(weight: float) -> None:
+    """Any match weight maps to a probability in [0, 1]."""
+    assert 0.0 <= probability(weight) <= 1.0
