@@ -31,6 +31,7 @@ import attrs
 import click
 
 from profilematch import normalize
+from profilematch._client import Client
 from profilematch._config import get_default_region
 from profilematch._errors import (
     BadRequestException,
@@ -39,6 +40,7 @@ from profilematch._errors import (
     ResourceNotFoundException,
 )
 from profilematch._io import ROW_ID_ATTRIBUTE, InputFile, read_profiles
+from profilematch._models import IdentityResolutionJob, Matching, MatchItem
 
 __all__ = ["cli", "main"]
 
@@ -198,23 +200,19 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 @contextmanager
-def _client(db: str, region: str | None = None) -> Iterator[Any]:
+def _client(db: str, region: str | None = None) -> Iterator[Client]:
     """Open the Client on the store file, or in memory for ``:memory:``."""
-    from profilematch._client import Client
-
     path = None if db == MEMORY_DB else db
     with Client(path, default_region=region.upper() if region else None) as client:
         yield client
 
 
-def _ensure_domain(client: Any, domain: str) -> bool:
+def _ensure_domain(client: Client, domain: str) -> bool:
     """Create the domain with matching enabled unless it exists.
 
     Returns:
         True when the domain was created.
     """
-    from profilematch._models import Matching
-
     try:
         client.get_domain(domain)
     except ResourceNotFoundException:
@@ -228,13 +226,11 @@ def _ensure_domain(client: Any, domain: str) -> bool:
     return False
 
 
-def _profile_count(client: Any, domain: str) -> int:
+def _profile_count(client: Client, domain: str) -> int:
     """The number of profiles a domain holds, from its stats."""
-    found = client.get_domain(domain)
-    stats = getattr(found, "stats", None)
-    count = getattr(stats, "profile_count", None)
+    stats = client.get_domain(domain).stats
 
-    return int(count or 0)
+    return (stats.profile_count or 0) if stats is not None else 0
 
 
 # --------------------------------------------------------------------------
@@ -279,7 +275,7 @@ def _report_mapping(data: InputFile) -> None:
         click.echo(line, err=True)
 
 
-def _import(client: Any, domain: str, data: InputFile) -> list[str]:
+def _import(client: Client, domain: str, data: InputFile) -> list[str]:
     """Put a file's profiles into a domain, all or none; return their ids."""
     source = Path(data.path).name[:255] or "input"
     try:
@@ -382,7 +378,9 @@ def _progress_enabled(flag: bool | None) -> bool:
     return sys.stderr.isatty()
 
 
-def _run_job(client: Any, domain: str, options: Mapping[str, Any]) -> Any:
+def _run_job(
+    client: Client, domain: str, options: Mapping[str, Any]
+) -> IdentityResolutionJob:
     """Run an identity resolution job with the command's job options."""
     settings = {
         name: options[name]
@@ -453,38 +451,27 @@ class _GroupView:
     members: tuple[_Member, ...]
 
 
-def _all_matches(client: Any, domain: str) -> list[Any]:
+def _all_matches(client: Client, domain: str) -> list[MatchItem]:
     """Every match group of the latest job, best first."""
     return list(client.iter_matches(domain))
 
 
 def _profiles_by_id(
-    client: Any, domain: str, profile_ids: Iterable[str]
+    client: Client, domain: str, profile_ids: Iterable[str]
 ) -> dict[str, Mapping[str, Any]]:
     """Service-shaped profiles by id, read from the store in batches."""
     wanted = list(dict.fromkeys(profile_ids))
     found: dict[str, Mapping[str, Any]] = {}
     for start in range(0, len(wanted), 100):
-        batch = wanted[start : start + 100]
-        result = client.batch_get_profile(domain, batch)
-        for profile in _profiles_of(result):
-            shaped = profile.to_dict() if hasattr(profile, "to_dict") else profile
-            found[str(shaped.get("ProfileId"))] = shaped
+        result = client.batch_get_profile(domain, wanted[start : start + 100])
+        for profile in result.profiles:
+            found[str(profile.profile_id)] = profile.to_dict()
 
     return found
 
 
-def _profiles_of(result: Any) -> list[Any]:
-    """The profiles of a batch-get result, whatever its container."""
-    if isinstance(result, Mapping):
-        return list(result.get("Profiles", ()))
-    profiles = getattr(result, "profiles", result)
-
-    return list(profiles)
-
-
 def _views(
-    matches: Sequence[Any], profiles: Mapping[str, Mapping[str, Any]]
+    matches: Sequence[MatchItem], profiles: Mapping[str, Mapping[str, Any]]
 ) -> list[_GroupView]:
     """Join match groups with their profiles and original row ids."""
     views = []
@@ -910,7 +897,7 @@ def export_command(db: str, domain: str, output: str, fmt: str | None) -> None:
 def jobs_command(db: str, domain: str, as_json: bool) -> None:
     """List the domain's identity resolution jobs, newest first."""
     with _client(db) as client:
-        jobs = list(_jobs_of(client.list_identity_resolution_jobs(domain)))
+        jobs = _all_jobs(client, domain)
 
     if as_json:
         payload = {"IdentityResolutionJobsList": [j.to_dict() for j in jobs]}
@@ -934,23 +921,22 @@ def jobs_command(db: str, domain: str, as_json: bool) -> None:
         )
 
 
-def _jobs_of(result: Any) -> list[Any]:
-    """The jobs of a list result, whatever its container."""
-    if isinstance(result, Mapping):
-        return list(result.get("IdentityResolutionJobsList", ()))
-    jobs = getattr(result, "identity_resolution_jobs_list", result)
+def _all_jobs(client: Client, domain: str) -> list[IdentityResolutionJob]:
+    """Every job of a domain, newest first, following the pages."""
+    jobs: list[IdentityResolutionJob] = []
+    page = client.list_identity_resolution_jobs(domain)
+    jobs.extend(page.identity_resolution_jobs_list)
+    while page.next_token:
+        page = client.list_identity_resolution_jobs(domain, next_token=page.next_token)
+        jobs.extend(page.identity_resolution_jobs_list)
 
-    return list(jobs)
-
-
-# --------------------------------------------------------------------------
-# explain and merge
+    return jobs
 
 
 _PROFILE_ID = re.compile(r"^[a-f0-9]{32}$")
 
 
-def _resolve_ids(client: Any, domain: str, ids: Sequence[str]) -> list[str]:
+def _resolve_ids(client: Client, domain: str, ids: Sequence[str]) -> list[str]:
     """Profile ids for ids given as profile ids or as original row ids.
 
     Raises:
@@ -1022,9 +1008,6 @@ def merge_command(db: str, domain: str, main_id: str, ids: tuple[str, ...]) -> N
     """
     with _client(db) as client:
         main, *others = _resolve_ids(client, domain, [main_id, *ids])
-        result = client.merge_profiles(domain, main, others)
+        message = client.merge_profiles(domain, main, others)
 
-    message = getattr(result, "message", None) or (
-        result.get("Message") if isinstance(result, Mapping) else None
-    )
     click.echo(message or f"Merged {len(others)} profiles into {main}.")
