@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -178,7 +179,8 @@ def test_two_processes_ingesting_into_one_file_lose_nothing(tmp_path: Path):
     codes = [writer.returncode for writer in writers]
     with Client(path) as client:
         count = client.get_domain("d").stats.profile_count
-    check = sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        check = connection.execute("PRAGMA integrity_check").fetchone()[0]
 
     assert [0, 0] == codes, [stderr for _, stderr in outcomes]
     assert 2 * 20 * 50 == count

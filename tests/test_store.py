@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
@@ -71,8 +72,8 @@ def test_file_store_uses_wal(tmp_path: Path):
     """A file store runs in WAL mode so readers never block the writer."""
     path = str(tmp_path / "s.db")
 
-    with Store(path):
-        mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    with Store(path), contextlib.closing(sqlite3.connect(path)) as connection:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
 
     assert "wal" == mode
 
@@ -124,7 +125,7 @@ def test_database_locked_becomes_throttling(tmp_path: Path):
     path = str(tmp_path / "s.db")
     blocker = sqlite3.connect(path, isolation_level=None)
 
-    with Store(path, busy_timeout=0.05) as store:
+    with contextlib.closing(blocker), Store(path, busy_timeout=0.05) as store:
         blocker.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(pm.ThrottlingException):
