@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import profilematch as pm
 from profilematch._cli import cli
 
 
@@ -394,3 +395,20 @@ def test_match_on_the_splink_sample_finds_true_duplicates(runner, tmp_path):
     same = sum(clusters[a] == clusters[b] for a, b in pairs)
     assert len(groups) > 50
     assert same / len(pairs) > 0.8
+
+
+def test_failed_replacing_import_keeps_the_old_profiles(runner, people, monkeypatch):
+    """A match whose import fails leaves the domain's earlier profiles intact."""
+    first = runner.invoke(cli, ["match", people])
+
+    def refuse(*args, **kwargs):
+        raise pm.BadRequestException("Profiles[0]: refused", field="Profiles[0]")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pm.Client, "put_profiles", refuse)
+        second = runner.invoke(cli, ["match", people])
+    matches = runner.invoke(cli, ["matches", "--max-results", "100"])
+
+    assert 0 == first.exit_code, first.output
+    assert 2 == second.exit_code, second.output
+    assert 2 == len(json.loads(matches.stdout)["Matches"])

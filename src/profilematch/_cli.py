@@ -786,19 +786,22 @@ def match_command(
     _report_mapping(data)
 
     with _client(db, options["region"]) as client:
-        if not append and not _ensure_domain(client, domain):
-            held = _profile_count(client, domain)
-            client.delete_domain(domain)
-            _ensure_domain(client, domain)
-            if held:
-                click.echo(
-                    f"Replaced the {held:,} profiles of domain '{domain}' in {db} "
-                    "(--append keeps them).",
-                    err=True,
-                )
-        elif append:
-            _ensure_domain(client, domain)
-        ids = _import(client, domain, data)
+        # One transaction: a failed import leaves the domain's old profiles.
+        with client.store.atomic():
+            held = 0
+            if not append and not _ensure_domain(client, domain):
+                held = _profile_count(client, domain)
+                client.delete_domain(domain)
+                _ensure_domain(client, domain)
+            elif append:
+                _ensure_domain(client, domain)
+            ids = _import(client, domain, data)
+        if held:
+            click.echo(
+                f"Replaced the {held:,} profiles of domain '{domain}' in {db} "
+                "(--append keeps them).",
+                err=True,
+            )
         _run_job(client, domain, options)
         matches = _all_matches(client, domain)
 
