@@ -1029,7 +1029,6 @@ class _Person:
         "cluster",
         "company",
         "country",
-        "culture",
         "direct_line",
         "emails",
         "first",
@@ -1049,7 +1048,6 @@ class _Person:
         self.cluster = 0
         self.company: _Company | None = None
         self.country: _Country = _COUNTRIES[0]
-        self.culture: _Culture = _CULTURES["anglo"]
         self.direct_line: tuple[_PhoneBlock, str] | None = None
         self.emails: list[str] = []
         self.first = ""
@@ -1272,7 +1270,6 @@ def _new_person(
     person = _Person()
     person.cluster = world.people
     person.country = country
-    person.culture = culture
     person.first = first or (culture.female if female else culture.male).pick(rng)
     person.last = last
     person.birth = birth
