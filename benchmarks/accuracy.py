@@ -160,6 +160,7 @@ SETS: dict[str, tuple[tuple[str, ...], str, str | None, Mapper, float]] = {
         CUSTOMERS,
         0.95,
     ),
+    "generated": (("",), "cluster_id", "profile_id", CUSTOMERS, 0.95),
     "febrl1": (("febrl/dataset1_with_entity.csv",), "entity_id", "rec_id", FEBRL, 0.0),
     "febrl2": (("febrl/dataset2_with_entity.csv",), "entity_id", "rec_id", FEBRL, 0.0),
     "febrl3": (
@@ -196,13 +197,30 @@ QUICK = ("febrl1", "splink", "restaurants")
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 
 
+GENERATED_ROWS = {"generated": 20_000}
+"""Rows made by benchmarks/generate.py (seed 7) for the "generated" set."""
+
+
+def _rows(name: str, file: str) -> Iterator[Row]:
+    if name in GENERATED_ROWS:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from generate import generate  # the benchmark engineer's generator
+
+        for row in generate(GENERATED_ROWS[name], 7):
+            yield {
+                key: "" if value is None else str(value) for key, value in row.items()
+            }
+        return
+    yield from _read(DATA / file)
+
+
 def load(name: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Profiles of a set as PascalCase dicts, and each profile id's true entity."""
     files, truth_column, id_column, mapper, _ = SETS[name]
     profiles: list[dict[str, Any]] = []
     truth: dict[str, str] = {}
     for file_index, file in enumerate(files):
-        for line, row in enumerate(_read(DATA / file)):
+        for line, row in enumerate(_rows(name, file)):
             source = f"{file_index}:{row.get(id_column) if id_column else line}"
             profile_id = hashlib.md5(f"{name}:{source}".encode()).hexdigest()
             profile = mapper(row)
@@ -295,8 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sets, no sweep")
     parser.add_argument("--only", nargs="*", choices=sorted(SETS), help="these sets")
+    parser.add_argument(
+        "--generated-rows",
+        type=int,
+        default=GENERATED_ROWS["generated"],
+        help="rows of the generated set (benchmarks/generate.py, seed 7)",
+    )
     args = parser.parse_args(argv)
 
+    GENERATED_ROWS["generated"] = args.generated_rows
     names = args.only or (QUICK if args.quick else tuple(SETS))
     header = (
         f"{'set':<12} {'n':>6} {'P':>6} {'R':>6} {'F1':>6} {'target':>6} "

@@ -41,6 +41,8 @@ def _phones(f: ProfileFeatures) -> Iterator[str]:
 
 
 def _name_initial(f: ProfileFeatures) -> Iterator[str]:
+    # A name's phonetic code with the other name's initial: meets a typo, a
+    # nickname or an initial in either name.
     if f.last_phonetic and f.first:
         yield f"{f.last_phonetic}|{f.first[0]}"
     if f.first_phonetic and f.last:
@@ -152,10 +154,19 @@ KEY_KINDS: dict[str, KeyFunction] = {
 }
 """Blocking key kinds and the function that emits a profile's keys of that kind."""
 
-BROAD_KIND_LIMITS: dict[str, int] = {"name_prefix": 40}
-"""Smaller block limits for kinds that are broad by design.
+BROAD_KIND_LIMITS: dict[str, int] = {
+    "name_initial": 60,
+    "name_swapped": 100,
+    "name_anagram": 100,
+    "middle_name": 50,
+    "name_prefix": 30,
+}
+"""Smaller block limits for name kinds, which are broad by nature.
 
-Their oversized keys are expected (common surnames) and are not reported.
+A common surname with an initial is shared by thousands in a million
+profiles; such a block would make millions of pairs that the name with birth
+date and name with postal code kinds find more cheaply. Oversized keys of
+these kinds are expected and not reported.
 """
 
 
@@ -189,7 +200,11 @@ def candidate_pairs(
         (see :func:`decode_pair`), and the oversized keys with their sizes.
     """
     n = len(features)
-    codes: set[int] = set()
+    # Pair codes go to compact arrays, one per range of the first position;
+    # each range is deduplicated on its own, so no set of every pair is held.
+    bucket_count = max(1, min(64, n // 10_000))
+    bucket_width = n // bucket_count + 1
+    buckets = [array("q") for _ in range(bucket_count)]
     oversized: dict[str, int] = {}
 
     for kind, function in KEY_KINDS.items():
@@ -213,8 +228,15 @@ def candidate_pairs(
                 continue
             for offset, i in enumerate(members):
                 base = i * n
-                codes.update(base + j for j in members[offset + 1 :])
-        logger.debug("blocking key kind %s: %d pairs so far", kind, len(codes))
+                buckets[i // bucket_width].extend(
+                    base + j for j in members[offset + 1 :]
+                )
+        logger.debug("blocking key kind %s done", kind)
+
+    codes = array("q")
+    for bucket in buckets:
+        codes.extend(sorted(set(bucket)))
+        del bucket[:]
 
     if oversized:
         logger.warning(
@@ -222,7 +244,7 @@ def candidate_pairs(
             len(oversized),
             max_block_size,
         )
-    return array("q", sorted(codes)), oversized
+    return codes, oversized
 
 
 def decode_pair(code: int, n: int) -> tuple[int, int]:

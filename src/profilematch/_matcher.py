@@ -112,7 +112,7 @@ class MatchOptions:
     seed: int = 0
     default_region: str = "US"
     workers: int | None = None
-    u_sample_size: int = 200_000
+    u_sample_size: int = 100_000
     em_iterations: int = 50
     em_tolerance: float = 1e-5
     min_training_profiles: int = 500
