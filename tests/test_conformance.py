@@ -5,9 +5,6 @@ shapes, and every rule a model enforces must be the published rule, so a
 mistyped limit or pattern shows up here.
 """
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import datetime as dt

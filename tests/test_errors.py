@@ -28,7 +28,9 @@ def test_each_error_has_status_root_and_builtin(cls, status, builtin):
 def test_bad_request_keeps_field_rule_and_value():
     """A BadRequestException keeps the field, the rule and the value apart."""
     error = pm.BadRequestException(
-        "FirstName: length must be 1..255", field="FirstName", rule="length 1..255",
+        "FirstName: length must be 1..255",
+        field="FirstName",
+        rule="length 1..255",
         value="",
     )
 

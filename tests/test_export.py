@@ -1,8 +1,5 @@
 """Tests of the export of match groups to a directory and to S3."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import json

@@ -1,8 +1,5 @@
 """Tests of identity resolution jobs: running, failing, listing, scheduling, export."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import json

@@ -1,8 +1,5 @@
 """Tests for merging: merge_fields, consolidation, auto-merge plans, store calls."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 from collections.abc import Iterator

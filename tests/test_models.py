@@ -1,8 +1,5 @@
 """Tests of the data model and its local validation."""
 
-# The house style puts the expected value first in asserts, which SIM300 flags.
-# ruff: noqa: SIM300
-
 from __future__ import annotations
 
 import datetime as dt
