@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import profilematch as pm
-from profilematch._features import profile_features
+from profilematch._features import ProfileFeatures, profile_features
 from profilematch._matcher import MatchOptions, match_features, match_id
 
 
@@ -237,3 +237,41 @@ def test_explanation_reads_as_text_and_html() -> None:
     assert "email" in str(explanation)
     assert "<table>" in explanation._repr_html_()
     assert 0.5 < explanation.probability <= 1.0
+
+
+def test_features_round_trip_through_json() -> None:
+    """ProfileFeatures read back from to_json() equal the originals."""
+    original = profile_features(
+        {
+            "profile_id": "a" * 32,
+            "first_name": "José",
+            "last_name": "Núñez Jr.",
+            "email_address": "Jose.Nunez@GMail.com",
+            "mobile_phone_number": "020 7946 0018",
+            "address": {"address1": "3 Mill Lane", "city": "Leeds", "country": "GB"},
+            "birth_date": "03/04/1980",
+            "account_number": "AC-123",
+        }
+    )
+
+    assert original == ProfileFeatures.from_json(original.to_json())
+
+
+def test_progress_reports_every_stage() -> None:
+    """The progress callback hears of blocking, comparing, training and more."""
+    stages: list[str] = []
+    features = [
+        profile_features(
+            {
+                "profile_id": f"{n:032x}",
+                "first_name": "Ann",
+                "last_name": "Lee",
+                "email_address": "ann@x.org",
+            }
+        )
+        for n in range(2)
+    ]
+
+    match_features(features, progress=lambda stage, done, total: stages.append(stage))
+
+    assert {"block", "compare", "train", "score", "cluster"} == set(stages)

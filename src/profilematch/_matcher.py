@@ -41,6 +41,7 @@ from profilematch._score import (
     ModelParameters,
     Scorer,
     TermFrequencies,
+    combine,
     estimate_u,
     probability,
     train_em,
@@ -454,66 +455,110 @@ def find_matches(
 
 @attrs.frozen
 class FamilyExplanation:
-    """How one attribute family contributed to a pair's score."""
+    """How one attribute family contributed to a pair's score.
+
+    ``match_weight`` is log2(m / u), the evidence against an unrelated pair;
+    ``related_match_weight`` is log2(m / r), the evidence against a related
+    pair (a household member, a colleague, a namesake). Both are 0 for missing.
+    """
 
     family: str
     level: str
     m: float | None
     u: float | None
+    r: float | None
     match_weight: float
+    related_match_weight: float
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}"
 
 
 @attrs.frozen
 class Explanation:
-    """Per attribute family: level, m, u and match weight; then the total."""
+    """Per family: level, m, u, r and match weights; then totals and probability.
+
+    ``match_weight`` and ``related_match_weight`` are the priors plus the sums
+    of the family weights; ``combined_weight`` is the posterior log2 odds of a
+    match against either kind of non-match, and ``probability`` its
+    probability (before term-frequency adjustment).
+    """
 
     families: tuple[FamilyExplanation, ...]
     prior_weight: float
+    related_prior_weight: float
     match_weight: float
+    related_match_weight: float
+    combined_weight: float
     probability: float
 
-    def __str__(self) -> str:
-        lines = [f"{'family':<11} {'level':<25} {'m':>9} {'u':>9} {'weight':>7}"]
-        for row in self.families:
-            m = f"{row.m:.3g}" if row.m is not None else "-"
-            u = f"{row.u:.3g}" if row.u is not None else "-"
-            lines.append(
-                f"{row.family:<11} {row.level:<25} {m:>9} {u:>9} "
-                f"{row.match_weight:>7.2f}"
+    def _rows(self) -> list[tuple[str, ...]]:
+        rows: list[tuple[str, ...]] = [
+            (
+                row.family,
+                row.level,
+                _number(row.m),
+                _number(row.u),
+                _number(row.r),
+                f"{row.match_weight:.2f}",
+                f"{row.related_match_weight:.2f}",
             )
-        lines.append(
-            f"{'prior':<11} {'':<25} {'':>9} {'':>9} {self.prior_weight:>7.2f}"
+            for row in self.families
+        ]
+        rows.append(
+            (
+                "prior",
+                "",
+                "",
+                "",
+                "",
+                f"{self.prior_weight:.2f}",
+                f"{self.related_prior_weight:.2f}",
+            )
         )
+        rows.append(
+            (
+                "total",
+                "",
+                "",
+                "",
+                "",
+                f"{self.match_weight:.2f}",
+                f"{self.related_match_weight:.2f}",
+            )
+        )
+        return rows
+
+    def __str__(self) -> str:
+        header = ("family", "level", "m", "u", "r", "vs unrelated", "vs related")
+        widths = (11, 25, 9, 9, 9, 13, 11)
+        lines = [
+            " ".join(
+                f"{cell:<{w}}" if i < 2 else f"{cell:>{w}}"
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+            for row in [header, *self._rows()]
+        ]
         lines.append(
-            f"{'total':<11} {'':<25} {'':>9} {'':>9} {self.match_weight:>7.2f}"
-            f"  probability {self.probability:.4f}"
+            f"combined match weight {self.combined_weight:.2f}, "
+            f"probability {self.probability:.4f}"
         )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        cells = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(value))}</td>"
-                for value in (
-                    row.family,
-                    row.level,
-                    "-" if row.m is None else f"{row.m:.3g}",
-                    "-" if row.u is None else f"{row.u:.3g}",
-                    f"{row.match_weight:.2f}",
-                )
-            )
-            + "</tr>"
-            for row in self.families
+        header = "".join(
+            f"<th>{name}</th>"
+            for name in ("family", "level", "m", "u", "r", "vs unrelated", "vs related")
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in self._rows()
         )
         return (
-            "<table><thead><tr><th>family</th><th>level</th><th>m</th><th>u</th>"
-            f"<th>match weight</th></tr></thead><tbody>{cells}"
-            f"<tr><td>prior</td><td></td><td></td><td></td>"
-            f"<td>{self.prior_weight:.2f}</td></tr>"
-            f"<tr><th>total</th><td></td><td></td><td></td>"
-            f"<th>{self.match_weight:.2f} (probability {self.probability:.4f})</th>"
-            "</tr></tbody></table>"
+            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+            f"<p>combined match weight {self.combined_weight:.2f}, "
+            f"probability {self.probability:.4f}</p>"
         )
 
 
@@ -551,21 +596,31 @@ def explain(
     vector, _ = compare(_to_features(a, options), _to_features(b, options))
     rows = []
     for family, level in zip(FAMILIES, vector, strict=True):
+        present = level != MISSING
         rows.append(
             FamilyExplanation(
                 family=family,
                 level=LEVELS[family][level],
-                m=None if level == MISSING else model.m[family][level],
-                u=None if level == MISSING else model.u[family][level],
+                m=model.m[family][level] if present else None,
+                u=model.u[family][level] if present else None,
+                r=model.r[family][level] if present else None,
                 match_weight=model.weight(family, level),
+                related_match_weight=model.related_weight(family, level),
             )
         )
-    total = model.prior_weight + sum(row.match_weight for row in rows)
+    against_u = model.prior_weight + sum(row.match_weight for row in rows)
+    against_r = model.related_prior_weight + sum(
+        row.related_match_weight for row in rows
+    )
+    combined = combine(against_u, against_r)
     return Explanation(
         families=tuple(rows),
         prior_weight=model.prior_weight,
-        match_weight=total,
-        probability=probability(total),
+        related_prior_weight=model.related_prior_weight,
+        match_weight=against_u,
+        related_match_weight=against_r,
+        combined_weight=combined,
+        probability=probability(combined),
     )
 
 
