@@ -11,6 +11,7 @@ number is an exact phone match.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import jellyfish
@@ -188,9 +189,9 @@ def _person_level(
     if first_similarity >= _NAME_CLOSE and last_similarity >= _NAME_CLOSE:
         return _NAME["close"]
     # Letters in another order are a typing slip (amelia and lmeai).
-    if sorted(fa) == sorted(fb):
+    if len(fa) == len(fb) and first_similarity < 1.0 and sorted(fa) == sorted(fb):
         first_similarity = 1.0
-    if sorted(la) == sorted(lb):
+    if len(la) == len(lb) and last_similarity < 1.0 and sorted(la) == sorted(lb):
         last_similarity = 1.0
 
     if last_similarity >= _NAME_CLOSE or _share_token(la, lb):
@@ -281,6 +282,7 @@ def _share_token(text_a: str, text_b: str) -> bool:
     return bool(set(text_a.split()) & set(text_b.split()))
 
 
+@functools.lru_cache(maxsize=2**16)
 def _split_email(address: str) -> tuple[str, str]:
     """The local part without a plus tag or separators, and the domain."""
     local, _, domain = address.rpartition("@")
