@@ -540,9 +540,8 @@ class Explanation:
             )
             for row in [header, *self._rows()]
         ]
-        lines.append(
-            f"combined match weight {self.combined_weight:.2f}, "
-            f"probability {self.probability:.4f}"
+        lines[-1] += (
+            f"  combined {self.combined_weight:.2f}  probability {self.probability:.4f}"
         )
         return "\n".join(lines)
 

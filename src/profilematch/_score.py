@@ -2,18 +2,22 @@
 
 For each attribute family and comparison level the model holds ``m`` (how
 often a true match shows that level) and ``u`` (how often two unrelated
-profiles do). The match weight of a level is ``log2(m / u)``; the weight of a
-pair is the sum over its families plus the prior log-odds, and its confidence
-is the posterior probability ``1 / (1 + 2 ** -weight)``. Missing levels weigh
-nothing.
+profiles do, estimated from random pairs). The match weight of a level is
+``log2(m / u)``; missing levels weigh nothing.
 
-``u`` comes from random pairs of profiles; ``m`` and the prior (the share of
-candidate pairs that match) come from expectation maximisation over the
-candidate pairs, run on the counts of distinct comparison vectors (there are a
-few hundred, whatever the number of pairs). Exact levels of name, email and
-phone are weakened by how common the shared value is: agreement on a
-switchboard number or a family email is weaker evidence than agreement on a
-number only one person has.
+Candidate pairs hold a third kind of pair that random pairs do not show:
+related non-matches (household members, colleagues, namesakes), who share a
+blocking key and often a surname, a phone, an address or an email. The model
+gives them their own level probabilities ``r`` and prior, so a pair's match
+weight is its posterior log2 odds against both kinds of non-match, and its
+confidence the matching probability. ``m``, ``r`` and the priors come from
+expectation maximisation over the candidate pairs, run on the counts of
+distinct comparison vectors (a few hundred, whatever the number of pairs),
+with ``u`` held at its random-pair estimate.
+
+Exact levels of name, email and phone are weakened by how common the shared
+value is: agreement on a switchboard number, a family email or a role address
+(info@) is weaker evidence than agreement on a value only one person has.
 """
 
 from __future__ import annotations
