@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
 import profilematch as pm
 from profilematch._features import ProfileFeatures, profile_features
-from profilematch._matcher import MatchOptions, match_features, match_id
+from profilematch._matcher import _RADIX, MatchOptions, match_features, match_id
 
 
 def person(first: str, last: str, **fields: Any) -> dict[str, Any]:
@@ -275,3 +276,8 @@ def test_progress_reports_every_stage() -> None:
     match_features(features, progress=lambda stage, done, total: stages.append(stage))
 
     assert {"block", "compare", "train", "score", "cluster"} == set(stages)
+
+
+def test_packed_vectors_fit_two_bytes() -> None:
+    """Every comparison vector packs into the 2-byte array that holds it."""
+    assert math.prod(_RADIX) <= 2**16

@@ -66,6 +66,11 @@ it to trade recall for precision.
 
 
 _RADIX = tuple(len(LEVELS[family]) for family in FAMILIES)
+# A packed comparison vector fits two bytes (math.prod(_RADIX) < 2 ** 16) and a
+# count of profiles sharing a value four, so a candidate pair costs 8 bytes
+# for its code, 2 for its vector and 12 for its counts.
+_VECTOR_CODE = "H"
+_COUNT_CODE = "I"
 _CHUNK = 20_000
 
 
@@ -166,8 +171,8 @@ def _compare_chunk(bounds: tuple[int, int]) -> tuple[array[int], array[int]]:
     frequencies: TermFrequencies = _WORK["frequencies"]
     codes: array[int] = _WORK["codes"]
     n = len(features)
-    vectors = array("l")
-    counts = array("l")
+    vectors = array(_VECTOR_CODE)
+    counts = array(_COUNT_CODE)
     for code in codes[bounds[0] : bounds[1]]:
         i, j = divmod(code, n)
         vector, exact = compare(features[i], features[j])
@@ -207,8 +212,8 @@ def _compare_all(
     """Comparison vectors (packed) and shared-value counts of every pair."""
     _WORK.update(features=features, frequencies=frequencies, codes=codes)
     chunks = [(s, min(s + _CHUNK, len(codes))) for s in range(0, len(codes), _CHUNK)]
-    vectors = array("l")
-    counts = array("l")
+    vectors = array(_VECTOR_CODE)
+    counts = array(_COUNT_CODE)
     workers = _use_workers(options, len(codes))
     try:
         if workers > 1:
