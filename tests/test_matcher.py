@@ -281,3 +281,35 @@ def test_progress_reports_every_stage() -> None:
 def test_packed_vectors_fit_two_bytes() -> None:
     """Every comparison vector packs into the 2-byte array that holds it."""
     assert math.prod(_RADIX) <= 2**16
+
+
+def test_training_is_deterministic_for_a_seed() -> None:
+    """Two trained runs with one seed give the same model and the same groups."""
+    rows = [
+        ("Ann", "Lee", "ann.lee@x.org", "+1 201 555 0111"),
+        ("Ann", "Lee", "ANN.LEE@x.org", "+1 201 555 0111"),
+        ("Bob", "Ray", "bob@y.org", "+1 201 555 0122"),
+        ("Rob", "Ray", "bob@y.org", "+1 201 555 0122"),
+        ("Cy", "Fox", "cy@z.org", "+1 201 555 0133"),
+        ("Di", "Fox", "di@z.org", "+1 201 555 0133"),
+    ]
+    features = [
+        profile_features(
+            {
+                "profile_id": f"{n:032x}",
+                "first_name": first,
+                "last_name": last,
+                "email_address": email,
+                "phone_number": phone,
+            }
+        )
+        for n, (first, last, email, phone) in enumerate(rows)
+    ]
+    options = MatchOptions(min_training_profiles=2, u_sample_size=300, seed=3)
+
+    first = match_features(features, options=options)
+    second = match_features(features, options=options)
+
+    assert first.stats.trained
+    assert first.model == second.model
+    assert first.groups == second.groups
