@@ -412,3 +412,15 @@ def test_failed_replacing_import_keeps_the_old_profiles(runner, people, monkeypa
     assert 0 == first.exit_code, first.output
     assert 2 == second.exit_code, second.output
     assert 2 == len(json.loads(matches.stdout)["Matches"])
+
+
+def test_summary_reports_blocking_keys_too_common(runner, tmp_path):
+    """match names a placeholder email shared by more profiles than the limit."""
+    rows = "".join(f"First{n},Last{n},test@test.com\n" for n in range(6))
+    path = write(tmp_path / "shared.csv", "first_name,last_name,email\n" + rows)
+
+    result = runner.invoke(cli, ["match", path, "--max-block-size", "3"])
+
+    assert 0 == result.exit_code, result.output
+    assert "Blocking keys too common to make pairs:" in result.stderr
+    assert "test@test.com (6)" in result.stderr

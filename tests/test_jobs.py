@@ -21,6 +21,7 @@ from profilematch._client import Client
 from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._features import profile_features
 from profilematch._jobs import (
+    JobReport,
     discard_pending_jobs,
     get_job,
     list_jobs,
@@ -746,3 +747,50 @@ def test_client_get_job_of_unknown_domain_is_not_found(client: Client) -> None:
     """Asking for a job of a domain that does not exist is ResourceNotFound."""
     with pytest.raises(ResourceNotFoundException):
         client.get_identity_resolution_job("elsewhere", "a" * 32)
+
+
+# -- the job report ------------------------------------------------------------
+
+
+def test_report_names_oversized_blocking_keys_and_invalid_values() -> None:
+    """A shared placeholder email is reported with its size, and bad phones counted."""
+    client = Client()
+    client.create_domain(
+        "retail", default_expiration_days=30, matching=Matching(enabled=True)
+    )
+    rows = [
+        {
+            "FirstName": f"Person{index}",
+            "LastName": f"Family{index}",
+            "EmailAddress": "test@test.com",
+            "PhoneNumber": "call me" if index == 0 else None,
+        }
+        for index in range(6)
+    ]
+    client.put_profiles("retail", rows)
+
+    job = client.run_identity_resolution_job("retail", max_block_size=3)
+    report = client.get_job_report("retail", job.job_id)
+
+    assert job.job_id == report.job_id
+    assert 6 == report.profiles
+    assert 6 in report.oversized_blocking_keys.values()
+    assert any("test@test.com" in key for key in report.oversized_blocking_keys)
+    assert "made no candidate pairs" in (job.message or "")
+    assert {"PhoneNumber": 1} == dict(report.invalid_values)
+    assert JobReport.from_dict(report.to_dict()) == report
+
+
+def test_report_of_a_failed_job_is_not_found(
+    store: Store, domain: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job that failed before matching finished has no report, and says why."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("matcher broke")
+
+    monkeypatch.setattr(_jobs, "match_features", broken)
+    job = run(store, domain, now=SATURDAY)
+
+    with pytest.raises(ResourceNotFoundException, match="FAILED"):
+        _jobs.get_report(store, domain, job.job_id)

@@ -21,7 +21,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,9 +29,7 @@ from typing import IO, Any, TypeVar
 import attrs
 import click
 
-from profilematch import normalize
 from profilematch._client import Client
-from profilematch._config import get_default_region
 from profilematch._errors import (
     BadRequestException,
     InternalServerException,
@@ -690,49 +687,12 @@ def _output_options(func: _F) -> _F:
 # match: the whole job in one step
 
 
-def _invalid_values(
-    profiles: Iterable[Mapping[str, Any]], region: str | None
-) -> Counter[str]:
-    """Count values per attribute that the normalizers cannot read."""
-    counts: Counter[str] = Counter()
-    default_region = region.upper() if region else get_default_region()
-    for profile in profiles:
-        address = profile.get("Address") or {}
-        phone_region = normalize.country(address.get("Country")) or default_region
-        for field in _PHONE_FIELDS:
-            raw = profile.get(field)
-            if raw and not _phone_ok(raw, phone_region):
-                counts[field] += 1
-        for field in _EMAIL_FIELDS:
-            raw = profile.get(field)
-            if raw and not _email_ok(raw):
-                counts[field] += 1
-        raw_date = profile.get("BirthDate")
-        if raw_date and not normalize.birth_date(raw_date):
-            counts["BirthDate"] += 1
-
-    return counts
-
-
-def _phone_ok(raw: str, region: str | None) -> bool:
-    """Whether a phone number could be read, in full or as a local number."""
-    parsed = normalize.phone(raw, region)
-
-    return parsed is not None and (parsed.e164 is not None or parsed.local_only)
-
-
-def _email_ok(raw: str) -> bool:
-    """Whether an email address is valid."""
-    parsed = normalize.email(raw)
-
-    return parsed is not None and bool(parsed.valid)
-
-
 def _summary(
     *,
     profiles: int,
     views: Sequence[_GroupView],
     invalid: Mapping[str, int],
+    oversized: Mapping[str, int],
     seconds: float,
 ) -> list[str]:
     """The closing summary of a match run."""
@@ -747,6 +707,10 @@ def _summary(
         lines.append(f"Invalid values: {details}")
     else:
         lines.append("Invalid values: none")
+    if oversized:
+        shown = ", ".join(f"{k} ({v:,})" for k, v in list(oversized.items())[:5])
+        more = f" and {len(oversized) - 5:,} more" if len(oversized) > 5 else ""
+        lines.append(f"Blocking keys too common to make pairs: {shown}{more}")
     lines.append(f"Seconds: {seconds:.1f}")
 
     return lines
@@ -802,7 +766,8 @@ def match_command(
                 "(--append keeps them).",
                 err=True,
             )
-        _run_job(client, domain, options)
+        job = _run_job(client, domain, options)
+        report = client.get_job_report(domain, job.job_id)
         matches = _all_matches(client, domain)
 
         profiles = _input_profiles(data, ids)
@@ -813,11 +778,11 @@ def match_command(
 
     views = _views(matches, profiles)
     _emit(views, output, fmt, show or None)
-    invalid = _invalid_values(data.profiles, options["region"])
     for line in _summary(
         profiles=total,
         views=views,
-        invalid=invalid,
+        invalid=report.invalid_values,
+        oversized=report.oversized_blocking_keys,
         seconds=time.perf_counter() - started,
     ):
         click.echo(line, err=True)

@@ -25,7 +25,7 @@ from profilematch._config import check_region, get_default_region
 from profilematch._errors import BadRequestException
 from profilematch._features import profile_features
 from profilematch._io import read_profiles
-from profilematch._jobs import JobsPage, Progress
+from profilematch._jobs import JobReport, JobsPage, Progress
 from profilematch._matcher import Explanation, MatchOptions, explain
 from profilematch._merge import AutoMergingPreview, ModelLike
 from profilematch._merge import get_auto_merging_preview as _preview
@@ -1535,6 +1535,31 @@ class Client:
         _checked(DomainName=domain_name)
 
         return _jobs.get_job(self._store, domain_name, job_id)
+
+    def get_job_report(self, domain_name: str, job_id: str) -> JobReport:
+        """Return what a finished job found beyond its JobStats.
+
+        The report lists the blocking keys that were shared by too many
+        profiles to make pairs (with their sizes), the values per attribute
+        that could not be normalized, the candidate pairs and the seconds per
+        matching stage.
+
+        Raises:
+            BadRequestException: the job id is not 32 lowercase hex characters.
+            ResourceNotFoundException: no such domain or job, or the job did
+                not finish matching.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30,
+            ...                          matching=Matching(enabled=True))
+            >>> job = client.run_identity_resolution_job("retail")
+            >>> client.get_job_report("retail", job.job_id).profiles
+            0
+        """
+        _checked(DomainName=domain_name)
+
+        return _jobs.get_report(self._store, domain_name, job_id)
 
     def next_job_time(self, domain_name: str) -> datetime:
         """Return when the domain's next scheduled job is due (UTC).

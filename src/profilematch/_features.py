@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from profilematch import normalize
+from profilematch._models import service_name
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ Address = tuple[str, str, str, str]
 class ProfileFeatures:
     """The canonical values of one profile used for blocking and comparison.
 
-    Empty tuples and None mean missing. ``invalid`` counts, per attribute
-    family, the values that were present but gave no usable canonical form.
+    Empty tuples and None mean missing. ``invalid`` counts, per attribute (the
+    service's name, such as ``MobilePhoneNumber``), the values that were
+    present but gave no usable canonical form.
     """
 
     profile_id: str
@@ -157,8 +159,9 @@ def profile_features(profile: Any, *, default_region: str = "US") -> ProfileFeat
     """
     invalid: dict[str, int] = {}
 
-    def count_invalid(family: str) -> None:
-        invalid[family] = invalid.get(family, 0) + 1
+    def count_invalid(field: str) -> None:
+        attribute = service_name(field)
+        invalid[attribute] = invalid.get(attribute, 0) + 1
 
     person = _name_parts(profile)
     business: tuple[str, ...] = ()
@@ -175,7 +178,7 @@ def profile_features(profile: Any, *, default_region: str = "US") -> ProfileFeat
             continue
         email = normalize.email(str(raw))
         if email is None or not email.address:
-            count_invalid("email")
+            count_invalid(field)
             continue
         emails.append(email.address)
         if email.mailbox and email.mailbox != email.address:
@@ -191,7 +194,7 @@ def profile_features(profile: Any, *, default_region: str = "US") -> ProfileFeat
             continue
         phone = normalize.phone(str(raw), region)
         if phone is None or not phone.national or _is_placeholder(phone.national):
-            count_invalid("phone")
+            count_invalid(field)
             continue
         # A local number without area code has no E.164 form; "#" marks it so
         # that it only meets the same local number.

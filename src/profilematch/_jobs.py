@@ -43,7 +43,7 @@ from profilematch._errors import (
 )
 from profilematch._export import location_of, write_export
 from profilematch._features import ProfileFeatures, profile_features
-from profilematch._matcher import MatchOptions, match_features
+from profilematch._matcher import MatchOptions, MatchStats, match_features
 from profilematch._merge import auto_merge
 from profilematch._models import (
     AutoMerging,
@@ -67,11 +67,13 @@ from profilematch._store import DomainRecord, JobRecord, Store, utc_now
 
 __all__ = [
     "FINAL_STATUSES",
+    "JobReport",
     "JobsPage",
     "Progress",
     "discard_pending_jobs",
     "fail_abandoned_jobs",
     "get_job",
+    "get_report",
     "list_jobs",
     "next_job_time_of",
     "run",
@@ -106,6 +108,92 @@ _STALE_MESSAGE = (
 # mistakes one of them for the leftover of a dead process.
 _in_flight: set[tuple[str, str]] = set()
 _in_flight_lock = threading.Lock()
+
+
+@attrs.frozen(kw_only=True)
+class JobReport:
+    """What a finished job found beyond its JobStats, for review and tuning.
+
+    Attributes:
+        job_id: the job.
+        profiles: profiles reviewed.
+        candidate_pairs: pairs that shared a blocking key.
+        pairs_scored: candidate pairs the model scored.
+        oversized_blocking_keys: blocking keys shared by more profiles than the
+            limit, with their sizes; they made no candidate pairs. A
+            switchboard number or a family email shows up here.
+        invalid_values: per attribute, values that could not be normalized
+            (kept raw, giving no evidence).
+        seconds: seconds per matching stage.
+        trained: whether the job trained its model (else it reused one).
+    """
+
+    job_id: str
+    profiles: int
+    candidate_pairs: int
+    pairs_scored: int
+    oversized_blocking_keys: Mapping[str, int]
+    invalid_values: Mapping[str, int]
+    seconds: Mapping[str, float]
+    trained: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data."""
+        return {
+            "job_id": self.job_id,
+            "profiles": self.profiles,
+            "candidate_pairs": self.candidate_pairs,
+            "pairs_scored": self.pairs_scored,
+            "oversized_blocking_keys": dict(self.oversized_blocking_keys),
+            "invalid_values": dict(self.invalid_values),
+            "seconds": dict(self.seconds),
+            "trained": self.trained,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobReport:
+        """Rebuild a report from :meth:`to_dict`'s output."""
+        return cls(
+            job_id=data["job_id"],
+            profiles=data["profiles"],
+            candidate_pairs=data["candidate_pairs"],
+            pairs_scored=data["pairs_scored"],
+            oversized_blocking_keys=dict(data["oversized_blocking_keys"]),
+            invalid_values=dict(data["invalid_values"]),
+            seconds=dict(data["seconds"]),
+            trained=data["trained"],
+        )
+
+
+def _report_of(job_id: str, stats: MatchStats) -> JobReport:
+    return JobReport(
+        job_id=job_id,
+        profiles=stats.profiles,
+        candidate_pairs=stats.candidate_pairs,
+        pairs_scored=stats.pairs_scored,
+        oversized_blocking_keys=dict(
+            sorted(stats.oversized_keys.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        invalid_values=dict(sorted(stats.invalid_values.items())),
+        seconds={stage: round(sec, 3) for stage, sec in stats.seconds.items()},
+        trained=stats.trained,
+    )
+
+
+def _oversized_note(report: JobReport, limit: int) -> str | None:
+    """One sentence about the blocking keys that made no pairs, or None."""
+    keys = report.oversized_blocking_keys
+    if not keys:
+        return None
+
+    shown = ", ".join(f"{key} ({size})" for key, size in list(keys.items())[:3])
+    more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+
+    return (
+        f"{len(keys)} blocking keys were shared by more than {limit} profiles "
+        f"and made no candidate pairs: {shown}{more}. See get_job_report; "
+        "raise max_block_size if they are real people."
+    )
 
 
 def _job_lease(domain: str, job_id: str) -> str:
@@ -339,8 +427,8 @@ def _find_matches(
     options: MatchOptions,
     model_json: str | None,
     report: Progress,
-) -> tuple[list[MatchItem], str]:
-    """Run the matcher; return its match groups and the model it used, as JSON."""
+) -> tuple[list[MatchItem], str, MatchStats]:
+    """Run the matcher; return its match groups, its model as JSON and its stats."""
     model = (
         None
         if model_json is None
@@ -362,7 +450,7 @@ def _find_matches(
         )
         for group in result.groups
     ]
-    return groups, json.dumps(result.model.to_dict(), sort_keys=True)
+    return groups, json.dumps(result.model.to_dict(), sort_keys=True), result.stats
 
 
 def _auto_merge(
@@ -437,8 +525,14 @@ def _finish(
 
     state.enter("FIND_MATCHING")
     with _timed(domain, job_id, "FIND_MATCHING") as counts:
-        groups, model_json = _find_matches(features, options, model_json, state.report)
+        groups, model_json, match_stats = _find_matches(
+            features, options, model_json, state.report
+        )
         counts["match groups"] = len(groups)
+    report = _report_of(job_id, match_stats)
+    oversized_note = _oversized_note(report, options.max_block_size)
+    if oversized_note:
+        logger.warning("domain %s job %s: %s", domain, job_id, oversized_note)
     groups.sort(key=lambda group: (-group.confidence_score, group.match_id))
 
     auto_merging = matching.auto_merging
@@ -473,6 +567,8 @@ def _finish(
             status="COMPLETED" if destination is None else state.status,
             stats=stats.to_dict(),
             model_json=model_json,
+            report=report.to_dict(),
+            message=oversized_note,
             last_updated_at=generated,
             job_end_time=None if destination is not None else generated,
         )
@@ -898,6 +994,25 @@ class JobsPage:
             result["NextToken"] = self.next_token
 
         return result
+
+
+def get_report(store: Store, domain: str, job_id: str) -> JobReport:
+    """Return what a finished job found: blocking, invalid values and timings.
+
+    Raises:
+        BadRequestException: the id is not 32 lowercase hex characters.
+        ResourceNotFoundException: no such domain or job, or the job has not
+            finished matching (it failed, or it is still running).
+    """
+    job = get_job(store, domain, job_id)
+    record = store.get_job(domain, job.job_id)
+    if record.report is None:
+        raise ResourceNotFoundException(
+            f"identity resolution job {job_id} has no report: its status is "
+            f"{record.status}; reports exist for jobs that finished matching"
+        )
+
+    return JobReport.from_dict(record.report)
 
 
 def list_jobs(

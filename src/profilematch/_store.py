@@ -198,6 +198,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        "0002_job_reports",
+        ("ALTER TABLE jobs ADD COLUMN report_json TEXT",),
+    ),
 )
 
 
@@ -285,6 +289,7 @@ class JobRecord:
     model_json: str | None = None
     exporting_location: dict[str, Any] | None = None
     auto_merging: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
 
 
 @attrs.frozen
@@ -1072,6 +1077,7 @@ class Store:
             job.model_json,
             None if job.exporting_location is None else _dumps(job.exporting_location),
             None if job.auto_merging is None else _dumps(job.auto_merging),
+            None if job.report is None else _dumps(job.report),
             job.domain_name,
             job.job_id,
         )
@@ -1079,7 +1085,7 @@ class Store:
     _JOB_COLUMNS = (
         "domain_name, job_id, status, job_start_time, job_end_time, "
         "last_updated_at, job_expiration_time, stats_json, message, model_json, "
-        "exporting_location_json, auto_merging_json"
+        "exporting_location_json, auto_merging_json, report_json"
     )
 
     @staticmethod
@@ -1097,6 +1103,7 @@ class Store:
             model_json=row[9],
             exporting_location=_loads_or_none(row[10]),
             auto_merging=_loads_or_none(row[11]),
+            report=_loads_or_none(row[12]),
         )
 
     def insert_job(self, job: JobRecord) -> None:
@@ -1111,7 +1118,8 @@ class Store:
                 "INSERT INTO jobs (status, job_start_time, job_end_time, "
                 "last_updated_at, job_expiration_time, stats_json, message, "
                 "model_json, exporting_location_json, auto_merging_json, "
-                "domain_name, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "report_json, domain_name, job_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._job_params(job),
             )
 
@@ -1132,7 +1140,8 @@ class Store:
                 "UPDATE jobs SET status = ?, job_start_time = ?, job_end_time = ?, "
                 "last_updated_at = ?, job_expiration_time = ?, stats_json = ?, "
                 "message = ?, model_json = ?, exporting_location_json = ?, "
-                "auto_merging_json = ? WHERE domain_name = ? AND job_id = ?",
+                "auto_merging_json = ?, report_json = ? "
+                "WHERE domain_name = ? AND job_id = ?",
                 self._job_params(job),
             )
 
