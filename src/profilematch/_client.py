@@ -31,6 +31,7 @@ from profilematch._merge import AutoMergingPreview, ModelLike
 from profilematch._merge import get_auto_merging_preview as _preview
 from profilematch._merge import merge_profiles as _merge_profiles
 from profilematch._models import (
+    PROFILE_ADDRESS_MEMBERS,
     BatchGetProfileError,
     Domain,
     DomainStats,
@@ -88,7 +89,7 @@ _PHONE_FIELDS = (
     "BusinessPhoneNumber",
 )
 _EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
-_ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
+_ADDRESS_FIELDS = PROFILE_ADDRESS_MEMBERS
 _OUTPUT_ONLY = ("ProfileId", "FoundByItems")
 
 # Domain members kept in the store's config; the rest are derived.

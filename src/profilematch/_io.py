@@ -34,7 +34,12 @@ from typing import Any, Literal
 import attrs
 
 from profilematch._errors import BadRequestException
-from profilematch._models import Profile
+from profilematch._models import (
+    ADDRESS_MEMBERS,
+    PROFILE_ADDRESS_MEMBERS,
+    PROFILE_TEXT_MEMBERS,
+    Profile,
+)
 
 __all__ = [
     "FULL_NAME_FIELD",
@@ -58,40 +63,9 @@ FULL_NAME_FIELD = "Name"
 
 Unmapped = Literal["attributes", "ignore"]
 
-_TOP_FIELDS = (
-    "AccountNumber",
-    "AdditionalInformation",
-    "PartyType",
-    "BusinessName",
-    "FirstName",
-    "MiddleName",
-    "LastName",
-    "BirthDate",
-    "Gender",
-    "PhoneNumber",
-    "MobilePhoneNumber",
-    "HomePhoneNumber",
-    "BusinessPhoneNumber",
-    "EmailAddress",
-    "PersonalEmailAddress",
-    "BusinessEmailAddress",
-    "PartyTypeString",
-    "GenderString",
-    "ProfileType",
-)
-_ADDRESS_KINDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
-_ADDRESS_FIELDS = (
-    "Address1",
-    "Address2",
-    "Address3",
-    "Address4",
-    "City",
-    "County",
-    "State",
-    "Province",
-    "Country",
-    "PostalCode",
-)
+_TOP_FIELDS = PROFILE_TEXT_MEMBERS
+_ADDRESS_KINDS = PROFILE_ADDRESS_MEMBERS
+_ADDRESS_FIELDS = ADDRESS_MEMBERS
 
 # Every field path a column may fill, keyed by its normalized spelling so that
 # "first_name", "firstname" and "FirstName" all name the same field.

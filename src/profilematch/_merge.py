@@ -25,6 +25,11 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 
 from profilematch._errors import BadRequestException, ResourceNotFoundException
+from profilematch._models import (
+    ADDRESS_MEMBERS,
+    PROFILE_ADDRESS_MEMBERS,
+    PROFILE_TEXT_MEMBERS,
+)
 from profilematch._store import MatchRecord, ProfileWrite, Store
 from profilematch._store import ProfileRecord as StoredProfile
 
@@ -55,49 +60,13 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Service Profile members that hold one string each.
-SCALAR_FIELDS: tuple[str, ...] = (
-    "AccountNumber",
-    "AdditionalInformation",
-    "PartyType",
-    "BusinessName",
-    "FirstName",
-    "MiddleName",
-    "LastName",
-    "BirthDate",
-    "Gender",
-    "PhoneNumber",
-    "MobilePhoneNumber",
-    "HomePhoneNumber",
-    "BusinessPhoneNumber",
-    "EmailAddress",
-    "PersonalEmailAddress",
-    "BusinessEmailAddress",
-    "PartyTypeString",
-    "GenderString",
-    "ProfileType",
-)
+SCALAR_FIELDS = PROFILE_TEXT_MEMBERS
 
 #: Service Profile members that hold an Address; a merge takes them whole.
-ADDRESS_FIELDS: tuple[str, ...] = (
-    "Address",
-    "ShippingAddress",
-    "MailingAddress",
-    "BillingAddress",
-)
+ADDRESS_FIELDS = PROFILE_ADDRESS_MEMBERS
 
 #: Members of an Address, usable in consolidation as ``Address.PostalCode``.
-ADDRESS_PARTS: tuple[str, ...] = (
-    "Address1",
-    "Address2",
-    "Address3",
-    "Address4",
-    "City",
-    "County",
-    "State",
-    "Province",
-    "Country",
-    "PostalCode",
-)
+ADDRESS_PARTS = ADDRESS_MEMBERS
 
 #: Every Profile member a merge combines; Attributes are combined key by key.
 MERGEABLE_FIELDS: tuple[str, ...] = (

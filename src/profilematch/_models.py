@@ -28,6 +28,9 @@ import attrs
 from profilematch._validate import Checker, Problem
 
 __all__ = [
+    "ADDRESS_MEMBERS",
+    "PROFILE_ADDRESS_MEMBERS",
+    "PROFILE_TEXT_MEMBERS",
     "Address",
     "AutoMerging",
     "BatchGetProfileError",
@@ -982,3 +985,23 @@ class BatchGetProfileError(_Model):
     code: str = _str_field(length=_TEXT, required=True)
     message: str = _str_field(length=(1, 1000), required=True)
     profile_id: str = _str_field(pattern=_PROFILE_ID, required=True)
+
+
+PROFILE_ADDRESS_MEMBERS: tuple[str, ...] = (
+    "Address",
+    "ShippingAddress",
+    "MailingAddress",
+    "BillingAddress",
+)
+"""Profile members that hold an Address, in the service's order."""
+
+PROFILE_TEXT_MEMBERS: tuple[str, ...] = tuple(
+    name
+    for name in Profile.member_names()
+    if name not in PROFILE_ADDRESS_MEMBERS
+    and name not in ("ProfileId", "Attributes", "FoundByItems", "EngagementPreferences")
+)
+"""Profile members that hold one string each (AccountNumber ... ProfileType)."""
+
+ADDRESS_MEMBERS: tuple[str, ...] = tuple(Address.member_names())
+"""Members of an Address (Address1 ... PostalCode)."""
