@@ -106,6 +106,17 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+def _page_dict(
+    items: Sequence[ListDomainItem | Profile], next_token: str | None
+) -> dict[str, Any]:
+    """A page in the service's list shape: Items, and NextToken when there is one."""
+    result: dict[str, Any] = {"Items": [item.to_dict() for item in items]}
+    if next_token is not None:
+        result["NextToken"] = next_token
+
+    return result
+
+
 @attrs.frozen(kw_only=True)
 class DomainsPage:
     """One page of list_domains: the domains and the token for the next page."""
@@ -115,10 +126,7 @@ class DomainsPage:
 
     def to_dict(self) -> dict[str, Any]:
         """The page in the ListDomains response shape."""
-        result: dict[str, Any] = {"Items": [item.to_dict() for item in self.items]}
-        if self.next_token is not None:
-            result["NextToken"] = self.next_token
-        return result
+        return _page_dict(self.items, self.next_token)
 
 
 @attrs.frozen(kw_only=True)
@@ -130,10 +138,7 @@ class ProfilesPage:
 
     def to_dict(self) -> dict[str, Any]:
         """The page in the SearchProfiles response shape."""
-        result: dict[str, Any] = {"Items": [item.to_dict() for item in self.items]}
-        if self.next_token is not None:
-            result["NextToken"] = self.next_token
-        return result
+        return _page_dict(self.items, self.next_token)
 
 
 @attrs.frozen(kw_only=True)
