@@ -154,7 +154,8 @@ def _split(
             continue
         inside = set(members)
         group_links = [edge for edge in links if edge[1] in inside]
-        for part in _split_at_bridges(members, group_links):
+        parts = _split_at_bridges(members, group_links) if check else [members]
+        for part in parts:
             groups.append((tuple(sorted(part)), _weakest_link(part, group_links)))
     return groups
 
