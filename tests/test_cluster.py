@@ -54,3 +54,12 @@ def test_confidence_is_the_weakest_spanning_link() -> None:
     groups = cluster(3, edges, lookup({}))
 
     assert [((0, 1, 2), 0.7)] == groups
+
+
+def test_oversized_component_keeps_only_stronger_links() -> None:
+    """A chain too large to check is cut at its links below the next floor."""
+    edges = [(0.95, 0, 1), (0.6, 1, 2), (0.95, 2, 3)]
+
+    groups = cluster(4, edges, lookup({}), max_checked_size=3)
+
+    assert [((0, 1), 0.95), ((2, 3), 0.95)] == groups

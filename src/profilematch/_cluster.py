@@ -13,6 +13,10 @@ component is checked in two steps:
 2. A group held together by a single link between two parts of two or more
    profiles each is cut at that link (see :func:`_split_at_bridges`).
 
+A component too large to check this way (``max_checked_size``) is a chain
+through many people: it keeps only its links at or above 0.9, then 0.99, and
+so on, until its parts are small enough.
+
 The confidence score of a group is the probability of its weakest link that
 holds it together: the smallest link probability of a maximum spanning tree of
 its links. A group of two has its pair probability.
@@ -73,7 +77,7 @@ def cluster(
     pair_probability: Callable[[int, int], float],
     *,
     conflict_floor: float = 0.01,
-    max_checked_size: int = 200,
+    max_checked_size: int = 100,
 ) -> list[tuple[tuple[int, ...], float]]:
     """Match groups from links at or above the threshold.
 
@@ -84,17 +88,36 @@ def cluster(
             pairs across partial groups that were not candidate pairs.
         conflict_floor: A pair across two partial groups below this keeps them
             apart.
-        max_checked_size: Components larger than this are kept whole.
+        max_checked_size: A component larger than this keeps only its links
+            at or above ever stricter floors (0.9, 0.99, ...) until its parts
+            are small enough to check; one still too large at the last floor
+            is kept whole.
 
     Returns:
         The groups, each as its sorted positions and its confidence score,
         ordered by their first position.
     """
     groups: list[tuple[tuple[int, ...], float]] = []
-    for component_edges in components(n, edges).values():
+    pending = list(components(n, edges).values())
+    while pending:
+        component_edges = pending.pop()
         if len(component_edges) == 1:
             probability, i, j = component_edges[0]
             groups.append(((i, j), probability))
+            continue
+        size = len({x for _, i, j in component_edges for x in (i, j)})
+        floor = min(p for p, _, _ in component_edges)
+        stricter = [p for p in _STRICTER if p > floor]
+        if size > max_checked_size and stricter:
+            # A component this large is a chain of many people, not one
+            # person: keep only its stronger links and look again.
+            kept = [edge for edge in component_edges if edge[0] >= stricter[0]]
+            logger.info(
+                "component of %d profiles: keeping links at or above %s",
+                size,
+                stricter[0],
+            )
+            pending.extend(components(n, kept).values())
             continue
         groups.extend(
             _split(
@@ -106,6 +129,10 @@ def cluster(
         )
     groups.sort()
     return groups
+
+
+# Link floors tried in turn on a component larger than max_checked_size.
+_STRICTER = (0.9, 0.99, 0.999, 0.9999, 0.99999, 0.999999)
 
 
 def _split(
@@ -120,9 +147,9 @@ def _split(
     members_of = {x: [x] for _, i, j in edges for x in (i, j)}
     check = len(members_of) <= max_checked_size
     if not check:
-        # XXX: components above max_checked_size are kept whole, so a long
-        # chain through many profiles is not cut; the cost of checking every
-        # pair across its parts grows with the square of its size.
+        # XXX: a component still above max_checked_size when only links of
+        # probability 0.999999 or more remain is kept whole, unchecked, since
+        # checking every pair across its parts grows with the square of its size.
         logger.warning("component of %d profiles kept unchecked", len(members_of))
 
     group_of = {x: x for x in members_of}
