@@ -117,7 +117,7 @@ def cluster(
                 size,
                 stricter[0],
             )
-            pending.extend(components(n, kept).values())
+            pending.extend(_subcomponents(kept))
             continue
         groups.extend(
             _split(
@@ -129,6 +129,19 @@ def cluster(
         )
     groups.sort()
     return groups
+
+
+def _subcomponents(edges: Sequence[Edge]) -> list[list[Edge]]:
+    """Connected components of a few edges, in time of their own size."""
+    local = {x: k for k, x in enumerate({x for _, i, j in edges for x in (i, j)})}
+    union_find = UnionFind(len(local))
+    for _, i, j in edges:
+        union_find.union(local[i], local[j])
+
+    grouped: dict[int, list[Edge]] = {}
+    for edge in edges:
+        grouped.setdefault(union_find.find(local[edge[1]]), []).append(edge)
+    return list(grouped.values())
 
 
 # Link floors tried in turn on a component larger than max_checked_size.
@@ -229,11 +242,11 @@ def _reachable(start: int, links: Sequence[Edge]) -> set[int]:
 
 def _weakest_link(members: Sequence[int], links: Sequence[Edge]) -> float:
     """Probability of the weakest link of a maximum spanning tree of the group."""
-    inside = set(members)
-    union_find = UnionFind(max(inside) + 1)
+    local = {x: k for k, x in enumerate(members)}
+    union_find = UnionFind(len(local))
     weakest = 1.0
     for probability, i, j in sorted(links, key=lambda edge: -edge[0]):
-        if i in inside and j in inside and union_find.union(i, j):
+        if i in local and j in local and union_find.union(local[i], local[j]):
             weakest = min(weakest, probability)
     return weakest
 
