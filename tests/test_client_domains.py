@@ -262,19 +262,3 @@ def test_default_region_reads_national_numbers():
         page = client.search_profiles("d", "_phone", ["+442079460958"])
 
     assert 1 == len(page.items)
-
-
-def test_public_names_are_exported_and_sorted():
-    """The client's public names are in profilematch.__all__, which stays sorted."""
-    mine = {
-        "BatchGetProfileResult",
-        "Client",
-        "DomainsPage",
-        "ProfilesPage",
-        "get_default_region",
-        "set_default_region",
-    }
-
-    assert set() == mine - set(pm.__all__)
-    assert sorted(pm.__all__) == list(pm.__all__)
-    assert all(hasattr(pm, name) for name in pm.__all__)

@@ -17,12 +17,18 @@ from profilematch._errors import (
     ResourceNotFoundException,
     ThrottlingException,
 )
+from profilematch._io import ColumnMapping, InputFile, read_profiles
+from profilematch._jobs import JobReport, JobsPage
 from profilematch._matcher import (
     Explanation,
     MatchOptions,
+    MatchResult,
+    MatchStats,
     explain,
     find_matches,
+    match_features,
 )
+from profilematch._merge import AutoMergingPreview
 from profilematch._models import (
     Address,
     AutoMerging,
@@ -57,10 +63,12 @@ __all__ = [
     "AccessDeniedException",
     "Address",
     "AutoMerging",
+    "AutoMergingPreview",
     "BadRequestException",
     "BatchGetProfileError",
     "BatchGetProfileResult",
     "Client",
+    "ColumnMapping",
     "ConflictResolution",
     "Consolidation",
     "ContactPreference",
@@ -75,12 +83,17 @@ __all__ = [
     "FoundByKeyValue",
     "FrozenMap",
     "IdentityResolutionJob",
+    "InputFile",
     "InternalServerException",
+    "JobReport",
     "JobSchedule",
     "JobStats",
+    "JobsPage",
     "ListDomainItem",
     "MatchItem",
     "MatchOptions",
+    "MatchResult",
+    "MatchStats",
     "MatchesPage",
     "Matching",
     "ModelParameters",
@@ -94,5 +107,7 @@ __all__ = [
     "explain",
     "find_matches",
     "get_default_region",
+    "match_features",
+    "read_profiles",
     "set_default_region",
 ]
