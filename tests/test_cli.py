@@ -424,3 +424,37 @@ def test_summary_reports_blocking_keys_too_common(runner, tmp_path):
     assert 0 == result.exit_code, result.output
     assert "Blocking keys too common to make pairs:" in result.stderr
     assert "test@test.com (6)" in result.stderr
+
+
+def test_export_reads_more_profiles_than_one_batch(runner, tmp_path):
+    """export writes every group even when they hold more than 20 profiles."""
+    people = [
+        ("Ann", "Lee"),
+        ("Bruno", "Costa"),
+        ("Chen", "Wei"),
+        ("Dana", "Okafor"),
+        ("Emil", "Novak"),
+        ("Fatima", "Haddad"),
+        ("Greta", "Lindqvist"),
+        ("Hiro", "Tanaka"),
+        ("Ines", "Moreau"),
+        ("Jamal", "Wright"),
+        ("Kofi", "Mensah"),
+        ("Lucia", "Romero"),
+        ("Mikko", "Virtanen"),
+        ("Nadia", "Petrova"),
+        ("Omar", "Farouk"),
+    ]
+    rows = "".join(
+        f"r{n}a,{first},{last},{first}.{last}@example.com\n"
+        f"r{n}b,{first},{last},{first.upper()}.{last.upper()}@EXAMPLE.COM\n"
+        for n, (first, last) in enumerate(people)
+    )
+    path = write(tmp_path / "many.csv", "id,first_name,last_name,email\n" + rows)
+    runner.invoke(cli, ["import", path])
+    runner.invoke(cli, ["run"])
+
+    result = runner.invoke(cli, ["export", "-o", "groups.csv"])
+
+    assert 0 == result.exit_code, result.output
+    assert 15 == len(groups_of((tmp_path / "groups.csv").read_text()))

@@ -794,3 +794,44 @@ def test_report_of_a_failed_job_is_not_found(
 
     with pytest.raises(ResourceNotFoundException, match="FAILED"):
         _jobs.get_report(store, domain, job.job_id)
+
+
+def test_report_lists_oversized_keys_largest_first_after_storage() -> None:
+    """The stored report gives the oversized blocking keys largest first."""
+    client = Client()
+    client.create_domain(
+        "retail", default_expiration_days=30, matching=Matching(enabled=True)
+    )
+    rows = [
+        {"FirstName": f"P{n}", "LastName": f"F{n}", "EmailAddress": "a@shared.example"}
+        for n in range(4)
+    ] + [
+        {"FirstName": f"Q{n}", "LastName": f"G{n}", "EmailAddress": "z@shared.example"}
+        for n in range(6)
+    ]
+    client.put_profiles("retail", rows)
+
+    job = client.run_identity_resolution_job("retail", max_block_size=3)
+    keys = list(client.get_job_report("retail", job.job_id).oversized_blocking_keys)
+
+    assert "z@shared.example" in keys[0]
+    assert "a@shared.example" in keys[1]
+
+
+def test_export_keeps_the_oversized_key_note(tmp_path: Path) -> None:
+    """A job that exports still names the oversized keys in its message."""
+    client = Client()
+    client.create_domain(
+        "retail", default_expiration_days=30, matching=Matching(enabled=True)
+    )
+    client.put_profiles(
+        "retail",
+        [{"FirstName": f"P{n}", "EmailAddress": "test@test.com"} for n in range(5)],
+    )
+
+    job = client.run_identity_resolution_job(
+        "retail", max_block_size=3, export_to=tmp_path
+    )
+
+    assert "made no candidate pairs" in (job.message or "")
+    assert "Exported the match groups" in (job.message or "")

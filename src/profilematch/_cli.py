@@ -453,14 +453,20 @@ def _all_matches(client: Client, domain: str) -> list[MatchItem]:
     return list(client.iter_matches(domain))
 
 
+# batch_get_profile takes at most this many ids, as the service does.
+_BATCH_GET_LIMIT = 20
+
+
 def _profiles_by_id(
     client: Client, domain: str, profile_ids: Iterable[str]
 ) -> dict[str, Mapping[str, Any]]:
     """Service-shaped profiles by id, read from the store in batches."""
     wanted = list(dict.fromkeys(profile_ids))
     found: dict[str, Mapping[str, Any]] = {}
-    for start in range(0, len(wanted), 100):
-        result = client.batch_get_profile(domain, wanted[start : start + 100])
+    for start in range(0, len(wanted), _BATCH_GET_LIMIT):
+        result = client.batch_get_profile(
+            domain, wanted[start : start + _BATCH_GET_LIMIT]
+        )
         for profile in result.profiles:
             found[str(profile.profile_id)] = profile.to_dict()
 

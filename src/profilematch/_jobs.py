@@ -158,11 +158,16 @@ class JobReport:
             profiles=data["profiles"],
             candidate_pairs=data["candidate_pairs"],
             pairs_scored=data["pairs_scored"],
-            oversized_blocking_keys=dict(data["oversized_blocking_keys"]),
+            oversized_blocking_keys=_largest_first(data["oversized_blocking_keys"]),
             invalid_values=dict(data["invalid_values"]),
             seconds=dict(data["seconds"]),
             trained=data["trained"],
         )
+
+
+def _largest_first(sizes: Mapping[str, int]) -> dict[str, int]:
+    """Blocking keys by size, largest first, then by key."""
+    return dict(sorted(sizes.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _report_of(job_id: str, stats: MatchStats) -> JobReport:
@@ -171,9 +176,7 @@ def _report_of(job_id: str, stats: MatchStats) -> JobReport:
         profiles=stats.profiles,
         candidate_pairs=stats.candidate_pairs,
         pairs_scored=stats.pairs_scored,
-        oversized_blocking_keys=dict(
-            sorted(stats.oversized_keys.items(), key=lambda item: (-item[1], item[0]))
-        ),
+        oversized_blocking_keys=_largest_first(stats.oversized_keys),
         invalid_values=dict(sorted(stats.invalid_values.items())),
         seconds={stage: round(sec, 3) for stage, sec in stats.seconds.items()},
         trained=stats.trained,
@@ -576,7 +579,7 @@ def _finish(
     if destination is None:
         return record
 
-    return _export(state, groups, generated, destination)
+    return _export(state, groups, generated, destination, note=oversized_note)
 
 
 def _export(
@@ -584,8 +587,13 @@ def _export(
     groups: Sequence[MatchItem],
     generated: datetime,
     destination: str | os.PathLike[str] | ExportingConfig,
+    *,
+    note: str | None,
 ) -> JobRecord:
-    """Export a stored generation and end the job COMPLETED or PARTIAL_SUCCESS."""
+    """Export a stored generation and end the job COMPLETED or PARTIAL_SUCCESS.
+
+    ``note`` is the job's message so far; the export's own message follows it.
+    """
     name = f"{state.domain}-{generated:%Y%m%dT%H%M%SZ}-{state.job_id}.jsonl"
 
     try:
@@ -599,17 +607,30 @@ def _export(
         return _end(
             state,
             "PARTIAL_SUCCESS",
-            f"The match groups are stored and readable with get_matches, but the "
-            f"export failed: {error.message}",
+            _joined(
+                note,
+                "The match groups are stored and readable with get_matches, but "
+                f"the export failed: {error.message}",
+            ),
         )
 
     location = location_of(url)
     return _end(
         state,
         "COMPLETED",
-        None if location is not None else f"Exported the match groups to {url}",
+        _joined(
+            note,
+            None if location is not None else f"Exported the match groups to {url}",
+        ),
         exporting_location=None if location is None else location.to_dict(),
     )
+
+
+def _joined(*sentences: str | None) -> str | None:
+    """The sentences that are given, in one message, or None."""
+    given = [sentence for sentence in sentences if sentence]
+
+    return " ".join(given) if given else None
 
 
 def _end(state: _Run, status: str, message: str | None, **changes: Any) -> JobRecord:
