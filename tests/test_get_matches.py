@@ -410,3 +410,25 @@ def test_explain_match_unknown_profile_is_not_found():
 
     with pytest.raises(pm.ResourceNotFoundException):
         client.explain_match("retail", known, "0" * 32)
+
+
+def test_explain_match_with_a_failed_job_says_it_has_no_model(monkeypatch):
+    """explain_match pinned to a job that stored no model refuses, naming the job."""
+    from profilematch import _jobs
+
+    client = pm.Client()
+    client.create_domain(
+        "retail", default_expiration_days=30, matching=pm.Matching(enabled=True)
+    )
+    first, second = client.put_profiles(
+        "retail", [{"FirstName": "Ann"}, {"FirstName": "Anne"}]
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("matcher broke")
+
+    monkeypatch.setattr(_jobs, "match_features", broken)
+    job = client.run_identity_resolution_job("retail")
+
+    with pytest.raises(pm.ResourceNotFoundException, match="stored no model"):
+        client.explain_match("retail", first, second, job_id=job.job_id)

@@ -22,7 +22,7 @@ import phonenumbers
 
 from profilematch import _jobs
 from profilematch._config import check_region, get_default_region
-from profilematch._errors import BadRequestException
+from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._features import profile_features
 from profilematch._io import read_profiles
 from profilematch._jobs import JobReport, JobsPage, Progress
@@ -1276,7 +1276,8 @@ class Client:
 
         Raises:
             BadRequestException: a name or id breaks its rules.
-            ResourceNotFoundException: no such domain, profile or job.
+            ResourceNotFoundException: no such domain, profile or job, or the
+                job stored no model (it failed before matching).
 
         Example:
             >>> client = Client()
@@ -1289,8 +1290,13 @@ class Client:
         first = self.get_profile(domain_name, profile_id_a)
         second = self.get_profile(domain_name, profile_id_b)
         if job_id is not None:
-            _jobs.get_job(self._store, domain_name, job_id)
+            job = _jobs.get_job(self._store, domain_name, job_id)
             stored = self._store.get_job(domain_name, job_id).model_json
+            if stored is None:
+                raise ResourceNotFoundException(
+                    f"identity resolution job {job_id} stored no model (status "
+                    f"{job.status}); leave job_id out to use the latest model"
+                )
         else:
             stored = self._store.latest_model_json(domain_name)
         options = MatchOptions(default_region=self.region)
