@@ -5,11 +5,9 @@ Run from the repository root: ``python examples/quickstart.py``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import profilematch as pm
-from profilematch._io import read_profiles
 
 CUSTOMERS = Path(__file__).with_name("customers.csv")
 
@@ -20,9 +18,9 @@ def main() -> None:
         client.create_domain(
             "retail", default_expiration_days=366, matching=pm.Matching(enabled=True)
         )
-        # The reader behind `profilematch match`: columns are mapped by name.
-        rows = read_profiles(CUSTOMERS).profiles
-        ids = client.put_profiles("retail", rows)
+        # A CSV path is read with the columns mapped by their names; dicts and
+        # Profile objects work too, and pm.read_profiles maps columns by hand.
+        ids = client.put_profiles("retail", CUSTOMERS)
         print(f"imported {len(ids)} profiles")
 
         job = client.run_identity_resolution_job("retail", seed=42)
@@ -45,12 +43,8 @@ def main() -> None:
 
         # Explain the top group's first pair with the model the job trained.
         top = client.get_matches("retail", max_results=1).matches[0]
-        first, second = (client.get_profile("retail", p) for p in top.profile_ids[:2])
-        stored = client.store.latest_model_json("retail")  # every job stores one
-        assert stored is not None
-        model = pm.ModelParameters.from_dict(json.loads(stored))
         print(f"why {top.match_id[:8]} matched:")
-        print(pm.explain(first, second, model=model))
+        print(client.explain_match("retail", *top.profile_ids[:2]))
 
 
 if __name__ == "__main__":
