@@ -932,7 +932,8 @@ def _resolve_ids(client: Client, domain: str, ids: Sequence[str]) -> list[str]:
             raise ResourceNotFoundException(
                 f"{row_id}: no profile with this profile id or row id in domain "
                 f"'{domain}'; profile ids are 32 hex characters, row ids come "
-                "from the imported file"
+                "from the imported file, and a merged row's profile is gone (use "
+                "the profile id of the profile it was merged into)"
             )
         if len(profile_ids) > 1:
             raise BadRequestException(
