@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -133,3 +134,47 @@ def test_em_separates_matches_from_name_only_neighbours() -> None:
 def test_probability_is_in_unit_interval(weight: float) -> None:
     """Any match weight maps to a probability in [0, 1]."""
     assert 0.0 <= probability(weight) <= 1.0
+
+
+def test_em_keeps_households_apart_from_duplicates() -> None:
+    """Different names sharing a phone and address score low when namesakes abound."""
+    counts = {
+        vector(name="exact", email="exact", phone="exact", address="exact"): 300,
+        vector(name="close", phone="exact", address="exact", birth_date="exact"): 100,
+        vector(name="else", email="else", phone="exact", address="exact"): 200,
+        vector(name="exact", email="else", phone="else", address="else"): 5000,
+        vector(name="loose", email="else", phone="else"): 3000,
+    }
+
+    model = train_em(counts, u=DEFAULT_MODEL.u, iterations=50, tolerance=1e-6)
+    scorer = Scorer(model)
+
+    household = vector(name="else", email="else", phone="exact", address="exact")
+    duplicate = vector(name="close", phone="exact", address="exact")
+    assert scorer.probability(household) < 0.5 < scorer.probability(duplicate)
+    assert 0.0 < model.household_prior < 1.0
+
+
+def test_trained_parameters_round_trip_through_json() -> None:
+    """A trained model's household table survives to_dict and JSON."""
+    counts = {
+        vector(name="exact", email="exact", phone="exact"): 30,
+        vector(name="else", phone="exact", address="exact"): 20,
+        vector(name="loose", phone="else"): 50,
+    }
+    model = train_em(counts, u=DEFAULT_MODEL.u, iterations=5, tolerance=1e-6)
+
+    data = json.loads(json.dumps(model.to_dict()))
+
+    assert model == ModelParameters.from_dict(data)
+
+
+def test_unrelated_prior_falls_with_profiles_above_the_floor() -> None:
+    """Ten times the profiles above the frequency floor costs log2(10) of prior."""
+    model = attrs.evolve(DEFAULT_MODEL, profiles=50_000, candidate_pairs=10**6)
+    floor = model.frequency_floor
+
+    assert model.prior_weight == model.prior_weight_among(floor // 2)
+    assert math.isclose(
+        model.prior_weight - math.log2(10), model.prior_weight_among(10 * floor)
+    )

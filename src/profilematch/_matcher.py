@@ -313,17 +313,14 @@ def match_features(
         progress("score", len(codes), len(codes))
 
     clock = time.perf_counter()
-    cache: dict[tuple[int, int], float] = {}
 
+    # Clustering keeps what it asks for per component and frees it after, so
+    # no cache here grows with the whole run.
     def pair_probability(i: int, j: int) -> float:
-        found = cache.get((i, j))
-        if found is None:
-            vector, exact = compare(features[i], features[j])
-            if conflicting(features[i], features[j], vector):
-                found = cache[(i, j)] = 0.0
-            else:
-                found = cache[(i, j)] = scorer.probability(vector, exact)
-        return found
+        vector, exact = compare(features[i], features[j])
+        if conflicting(features[i], features[j], vector):
+            return 0.0
+        return scorer.probability(vector, exact)
 
     groups = [
         MatchItem(
@@ -469,7 +466,9 @@ class FamilyExplanation:
 
     ``match_weight`` is log2(m / u), the evidence against an unrelated pair;
     ``related_match_weight`` is log2(m / r), the evidence against a related
-    pair (a household member, a colleague, a namesake). Both are 0 for missing.
+    pair (a namesake); ``household_match_weight`` is log2(m / h), the evidence
+    against a household pair (a family member, a colleague). All are 0 for
+    missing.
     """
 
     family: str
@@ -479,6 +478,8 @@ class FamilyExplanation:
     r: float | None
     match_weight: float
     related_match_weight: float
+    h: float | None = None
+    household_match_weight: float = 0.0
 
 
 def _number(value: float | None) -> str:
@@ -487,12 +488,12 @@ def _number(value: float | None) -> str:
 
 @attrs.frozen
 class Explanation:
-    """Per family: level, m, u, r and match weights; then totals and probability.
+    """Per family: level, m, u, r, h and match weights; then totals and probability.
 
-    ``match_weight`` and ``related_match_weight`` are the priors plus the sums
-    of the family weights; ``combined_weight`` is the posterior log2 odds of a
-    match against either kind of non-match, and ``probability`` its
-    probability (before term-frequency adjustment).
+    ``match_weight``, ``related_match_weight`` and ``household_match_weight``
+    are the priors plus the sums of the family weights; ``combined_weight`` is
+    the posterior log2 odds of a match against every kind of non-match, and
+    ``probability`` its probability (before term-frequency adjustment).
     """
 
     families: tuple[FamilyExplanation, ...]
@@ -502,6 +503,8 @@ class Explanation:
     related_match_weight: float
     combined_weight: float
     probability: float
+    household_prior_weight: float = 0.0
+    household_match_weight: float = 0.0
 
     def _rows(self) -> list[tuple[str, ...]]:
         rows: list[tuple[str, ...]] = [
@@ -511,8 +514,10 @@ class Explanation:
                 _number(row.m),
                 _number(row.u),
                 _number(row.r),
+                _number(row.h),
                 f"{row.match_weight:.2f}",
                 f"{row.related_match_weight:.2f}",
+                f"{row.household_match_weight:.2f}",
             )
             for row in self.families
         ]
@@ -523,8 +528,10 @@ class Explanation:
                 "",
                 "",
                 "",
+                "",
                 f"{self.prior_weight:.2f}",
                 f"{self.related_prior_weight:.2f}",
+                f"{self.household_prior_weight:.2f}",
             )
         )
         rows.append(
@@ -534,15 +541,27 @@ class Explanation:
                 "",
                 "",
                 "",
+                "",
                 f"{self.match_weight:.2f}",
                 f"{self.related_match_weight:.2f}",
+                f"{self.household_match_weight:.2f}",
             )
         )
         return rows
 
     def __str__(self) -> str:
-        header = ("family", "level", "m", "u", "r", "vs unrelated", "vs related")
-        widths = (11, 25, 9, 9, 9, 13, 11)
+        header = (
+            "family",
+            "level",
+            "m",
+            "u",
+            "r",
+            "h",
+            "vs unrelated",
+            "vs related",
+            "vs household",
+        )
+        widths = (11, 25, 9, 9, 9, 9, 13, 11, 13)
         lines = [
             " ".join(
                 f"{cell:<{w}}" if i < 2 else f"{cell:>{w}}"
@@ -558,7 +577,17 @@ class Explanation:
     def _repr_html_(self) -> str:
         header = "".join(
             f"<th>{name}</th>"
-            for name in ("family", "level", "m", "u", "r", "vs unrelated", "vs related")
+            for name in (
+                "family",
+                "level",
+                "m",
+                "u",
+                "r",
+                "h",
+                "vs unrelated",
+                "vs related",
+                "vs household",
+            )
         )
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
@@ -613,23 +642,27 @@ def explain(
                 m=model.m[family][level] if present else None,
                 u=model.u[family][level] if present else None,
                 r=model.r[family][level] if present else None,
+                h=model.h[family][level] if present and model.h else None,
                 match_weight=model.weight(family, level),
                 related_match_weight=model.related_weight(family, level),
+                household_match_weight=model.household_weight(family, level),
             )
         )
-    against_u = model.prior_weight + sum(row.match_weight for row in rows)
-    against_r = model.related_prior_weight + sum(
-        row.related_match_weight for row in rows
-    )
-    combined = combine(against_u, against_r)
+    # The same weights as scoring a run of the model's own size.
+    prior_weight = model.prior_weight_among(model.profiles)
+    against = Scorer(model).vector_weights(vector)
+    combined = combine(*against)
+    household_prior = model.household_prior_weight if model.h else 0.0
     return Explanation(
         families=tuple(rows),
-        prior_weight=model.prior_weight,
+        prior_weight=prior_weight,
         related_prior_weight=model.related_prior_weight,
-        match_weight=against_u,
-        related_match_weight=against_r,
+        match_weight=against[0],
+        related_match_weight=against[1],
         combined_weight=combined,
         probability=probability(combined),
+        household_prior_weight=household_prior,
+        household_match_weight=against[2] if len(against) > 2 else 0.0,
     )
 
 

@@ -5,15 +5,20 @@ often a true match shows that level) and ``u`` (how often two unrelated
 profiles do, estimated from random pairs). The match weight of a level is
 ``log2(m / u)``; missing levels weigh nothing.
 
-Candidate pairs hold a third kind of pair that random pairs do not show:
-related non-matches (household members, colleagues, namesakes), who share a
-blocking key and often a surname, a phone, an address or an email. The model
-gives them their own level probabilities ``r`` and prior, so a pair's match
-weight is its posterior log2 odds against both kinds of non-match, and its
-confidence the matching probability. ``m``, ``r`` and the priors come from
-expectation maximisation over the candidate pairs, run on the counts of
-distinct comparison vectors (a few hundred, whatever the number of pairs),
-with ``u`` held at its random-pair estimate.
+Candidate pairs hold two more kinds of pair that random pairs do not show,
+both sharing a blocking key: related non-matches (namesakes and people with
+similar names, ``r``) and households (family members and colleagues whose
+names differ but who share a phone, an address or an email, ``h``). Each has
+its own level probabilities and prior, so a pair's match weight is its
+posterior log2 odds against every kind of non-match, and its confidence the
+matching probability. The two kinds are kept apart because their agreements
+come together differently: a namesake agrees on the name and little else, a
+household on several contact details at once and not on the name; one class
+for both reads a shared phone and address as the evidence of a duplicate once
+namesakes outnumber households, as they do in a large input. ``m``, ``r``,
+``h`` and the priors come from expectation maximisation over the candidate
+pairs, run on the counts of distinct comparison vectors (a few hundred,
+whatever the number of pairs), with ``u`` held at its random-pair estimate.
 
 Exact levels of name, email and phone are weakened by how common the shared
 value is: agreement on a switchboard number, a family email or a role address
@@ -102,6 +107,9 @@ class ModelParameters:
         u: Per family, the probability of each level among unrelated profiles
             (random pairs).
         r: Per family, the probability of each level among related non-matches.
+        household_prior: Share of candidate pairs that are households: different
+            names, shared contact details (0 and ``h`` None: no such class).
+        h: Per family, the probability of each level among households.
         profiles: Number of profiles the model was trained on (0: built in).
         candidate_pairs: Number of candidate pairs EM ran over.
         frequency_floor: Term frequencies are counted against at least this
@@ -113,6 +121,10 @@ class ModelParameters:
     m: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
     u: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
     r: Mapping[str, tuple[float, ...]] = attrs.field(validator=_check_levels)
+    household_prior: float = 0.0
+    h: Mapping[str, tuple[float, ...]] | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_check_levels)
+    )
     profiles: int = 0
     candidate_pairs: int = 0
     frequency_floor: int = FREQUENCY_FLOOR
@@ -130,6 +142,36 @@ class ModelParameters:
         """Prior log2 odds of a match against an unrelated pair."""
         return math.log2(_clamp(self.prior) / _clamp(self.unrelated_prior))
 
+    def household_weight(self, family: str, level: int) -> float:
+        """Match weight of one level against households: log2(m / h)."""
+        if self.h is None:
+            return 0.0
+        return _log_ratio(self.m, self.h, family, level)
+
+    @property
+    def household_prior_weight(self) -> float:
+        """Prior log2 odds of a match against a household pair."""
+        return math.log2(_clamp(self.prior) / _clamp(self.household_prior))
+
+    def prior_weight_among(self, profiles: int) -> float:
+        """Prior log2 odds of a match against an unrelated pair among ``profiles``.
+
+        A profile has as many duplicates among a million profiles as among ten
+        thousand, but a hundred times as many strangers, so the odds that an
+        agreement (on a name, a phone) comes from a duplicate rather than from
+        a stranger fall in proportion to the profiles. The trained odds hold up
+        to ``frequency_floor`` profiles (the labelled sets are that small) and
+        fall by log2(profiles / frequency_floor) above it.
+
+        Args:
+            profiles: Number of profiles being matched.
+
+        Returns:
+            The prior log2 odds.
+        """
+        scale = max(profiles, self.frequency_floor) / self.frequency_floor
+        return self.prior_weight - math.log2(scale)
+
     @property
     def related_prior_weight(self) -> float:
         """Prior log2 odds of a match against a related pair."""
@@ -138,10 +180,16 @@ class ModelParameters:
     @property
     def unrelated_prior(self) -> float:
         """Share of candidate pairs that are unrelated."""
-        return 1.0 - self.prior - self.related_prior
+        return 1.0 - self.prior - self.related_prior - self.household_prior
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; :meth:`from_dict` reads it back."""
+        households: dict[str, Any] = {}
+        if self.h is not None:
+            households = {
+                "HouseholdPrior": self.household_prior,
+                "H": {family: list(self.h[family]) for family in FAMILIES},
+            }
         return {
             "Prior": self.prior,
             "RelatedPrior": self.related_prior,
@@ -152,6 +200,7 @@ class ModelParameters:
             "Profiles": self.profiles,
             "CandidatePairs": self.candidate_pairs,
             "FrequencyFloor": self.frequency_floor,
+            **households,
         }
 
     @classmethod
@@ -171,6 +220,8 @@ class ModelParameters:
             m=table("M"),
             u=table("U"),
             r=table("R"),
+            household_prior=float(data.get("HouseholdPrior", 0.0)),
+            h=table("H") if "H" in data else None,
             profiles=int(data.get("Profiles", 0)),
             candidate_pairs=int(data.get("CandidatePairs", 0)),
             frequency_floor=int(data.get("FrequencyFloor", FREQUENCY_FLOOR)),
@@ -179,20 +230,23 @@ class ModelParameters:
     def __str__(self) -> str:
         lines = [
             f"ModelParameters: match prior {self.prior:.4g}, related prior "
-            f"{self.related_prior:.4g} (trained on {self.profiles} profiles, "
+            f"{self.related_prior:.4g}, household prior {self.household_prior:.4g} "
+            f"(trained on {self.profiles} profiles, "
             f"{self.candidate_pairs} candidate pairs)",
-            f"  {'family':<11} {'level':<25} {'m':>9} {'u':>9} {'r':>9} "
-            f"{'log2 m/u':>8} {'log2 m/r':>8}",
+            f"  {'family':<11} {'level':<25} {'m':>9} {'u':>9} {'r':>9} {'h':>9} "
+            f"{'log2 m/u':>8} {'log2 m/r':>8} {'log2 m/h':>8}",
         ]
         for family in FAMILIES:
             for level, name in enumerate(LEVELS[family]):
                 if level == MISSING:
                     continue
+                h = "-" if self.h is None else f"{self.h[family][level]:.3g}"
                 lines.append(
                     f"  {family:<11} {name:<25} {self.m[family][level]:>9.3g} "
                     f"{self.u[family][level]:>9.3g} {self.r[family][level]:>9.3g} "
-                    f"{self.weight(family, level):>8.2f} "
-                    f"{self.related_weight(family, level):>8.2f}"
+                    f"{h:>9} {self.weight(family, level):>8.2f} "
+                    f"{self.related_weight(family, level):>8.2f} "
+                    f"{self.household_weight(family, level):>8.2f}"
                 )
         return "\n".join(lines)
 
@@ -323,18 +377,18 @@ def train_em(
     tolerance: float,
     train_u: bool = False,
 ) -> ModelParameters:
-    """m, r and the priors by expectation maximisation over vector counts.
+    """m, r, h and the priors by expectation maximisation over vector counts.
 
-    Three classes of candidate pairs: matches (m), related non-matches (r:
-    households, colleagues and namesakes, who share a blocking key and often
-    a phone, an address or a surname) and unrelated pairs (u, from random
+    Four classes of candidate pairs: matches (m), related non-matches (r:
+    namesakes and people with similar names, who share a name blocking key),
+    households (h: family members and colleagues, whose names differ but who
+    share a phone, an address or an email) and unrelated pairs (u, from random
     pairs). With two classes, EM on contact data settles on "same household"
     as readily as on "same person", since households share surname, phone,
-    address and email together; the third class gives them a place of their
-    own, and also to pairs that only share a blocking key (similar names and
-    nothing else), which random pairs rarely show. The iteration starts from
-    a rough labelling anchored on the name (see :func:`_seed`), which puts it
-    in the basin of "same person".
+    address and email together; with one class for namesakes and households,
+    the class follows whichever is more common, and the other is read as
+    matches. The iteration starts from a rough labelling anchored on the name
+    (see :func:`_seed`), which puts it in the basin of "same person".
 
     Args:
         vector_counts: How many candidate pairs show each comparison vector.
@@ -350,24 +404,23 @@ def train_em(
     total = sum(count for _, count in vectors)
     if total == 0:
         return attrs.evolve(DEFAULT_MODEL, u=_table(u))
-    m, r, u_now, priors = _seed(vectors, u)
+    tables, priors = _seed(vectors, u)
+    trained = tables if train_u else tables[:3]
 
     for _ in range(iterations):
         sums = [
-            {family: [0.0] * len(LEVELS[family]) for family in FAMILIES}
-            for _ in range(3)
+            {family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in tables
         ]
-        mass = [0.0, 0.0, 0.0]
+        mass = [0.0] * len(tables)
         for vector, count in vectors:
             likelihood = list(priors)
             for family, level in zip(FAMILIES, vector, strict=True):
                 if level != MISSING:
-                    likelihood[0] *= max(m[family][level], _EPSILON)
-                    likelihood[1] *= max(r[family][level], _EPSILON)
-                    likelihood[2] *= max(u_now[family][level], _EPSILON)
+                    for k, table in enumerate(tables):
+                        likelihood[k] *= max(table[family][level], _EPSILON)
             norm = sum(likelihood) or 1.0
-            for k in range(3):
-                share = count * likelihood[k] / norm
+            for k, share in enumerate(likelihood):
+                share = count * share / norm
                 mass[k] += share
                 for family, level in zip(FAMILIES, vector, strict=True):
                     sums[k][family][level] += share
@@ -375,9 +428,10 @@ def train_em(
         new_priors = [max(x / total, 1e-6) for x in mass]
         change = max(abs(a - b) for a, b in zip(new_priors, priors, strict=True))
         priors = new_priors
-        tables = [(m, sums[0]), (r, sums[1])] + ([(u_now, sums[2])] if train_u else [])
-        for table, table_sums in tables:
+        for k, (table, table_sums) in enumerate(zip(trained, sums, strict=False)):
             for family in FAMILIES:
+                if k == _HOUSEHOLD and family in _PERSONAL:
+                    continue
                 new = _normalized(table_sums[family])
                 if new is None:
                     continue
@@ -388,12 +442,15 @@ def train_em(
                 table[family] = new
         if change < tolerance:
             break
+    m, r, h, u_now = tables
     return ModelParameters(
         prior=priors[0],
         related_prior=priors[1],
+        household_prior=priors[2],
         m=_table(m),
         u=_table(u_now),
         r=_table(r),
+        h=_table(h),
     )
 
 
@@ -401,35 +458,53 @@ _NAME_AGREES = frozenset(
     LEVELS["name"].index(level)
     for level in ("exact", "reordered", "close", "nickname_or_initial")
 )
+_CONTACT = tuple(FAMILIES.index(family) for family in ("email", "phone", "address"))
+_PERSONAL = ("birth_date", "account")
+_PERSONAL_INDEX = tuple(FAMILIES.index(family) for family in _PERSONAL)
+# Households share contact details, not a birth date or an account number: for
+# those families the household class keeps the levels of random pairs, so
+# that duplicates with a badly typed name cannot become its own.
+_HOUSEHOLD = 2
 
 
 def _seed(
     vectors: Sequence[tuple[Vector, int]], u: Mapping[str, tuple[float, ...]]
-) -> tuple[
-    dict[str, list[float]], dict[str, list[float]], dict[str, list[float]], list[float]
-]:
-    """Starting m, r, u and priors from a rough labelling of the candidate pairs.
+) -> tuple[list[dict[str, list[float]]], list[float]]:
+    """Starting m, r, h, u and priors from a rough labelling of candidate pairs.
 
     A pair whose names agree and that shares one more attribute exactly starts
-    as a match; every other candidate pair starts as related (it shares a
-    blocking key, so it is not a random pair); the unrelated class starts
-    empty, with the u of random pairs.
+    as a match; a pair whose names differ (or are missing) but that shares an
+    email, a phone or an address exactly, and neither a birth date nor an
+    account number, starts as a household; every other
+    candidate pair starts as related (it shares a blocking key, so it is not a
+    random pair); the unrelated class starts empty, with the u of random pairs.
     """
-    sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mr"]
-    counts = [0, 0]
+    sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mrh"]
+    counts = [0, 0, 0]
     for vector, count in vectors:
         shared = any(level == EXACT for level in vector[1:])
-        k = 0 if vector[0] in _NAME_AGREES and shared else 1
+        contact = any(vector[index] == EXACT for index in _CONTACT)
+        personal = any(vector[index] == EXACT for index in _PERSONAL_INDEX)
+        if vector[0] in _NAME_AGREES and shared:
+            k = 0
+        elif vector[0] not in _NAME_AGREES and contact and not personal:
+            k = 2
+        else:
+            k = 1
         counts[k] += count
         for family, level in zip(FAMILIES, vector, strict=True):
             sums[k][family][level] += count
 
     m = {f: _normalized(sums[0][f]) or list(DEFAULT_MODEL.m[f]) for f in FAMILIES}
     r = {f: _normalized(sums[1][f]) or list(u[f]) for f in FAMILIES}
+    h = {
+        f: list(u[f]) if f in _PERSONAL else _normalized(sums[2][f]) or list(u[f])
+        for f in FAMILIES
+    }
     u_start = {f: list(u[f]) for f in FAMILIES}
     total = sum(counts)
-    priors = [max(counts[0] / total, 0.01), max(counts[1] / total, 0.01), 0.01]
-    return m, r, u_start, priors
+    priors = [max(c / total, 0.01) for c in counts] + [0.01]
+    return [m, r, h, u_start], priors
 
 
 def _normalized(sums: Sequence[float]) -> list[float] | None:
@@ -484,9 +559,10 @@ class Scorer:
     """Turns comparison vectors into match weights and probabilities.
 
     The match weight of a pair is its posterior log2 odds of being a match
-    against both kinds of non-match: ``-log2(2 ** -w_u + 2 ** -w_r)`` where
-    ``w_u`` and ``w_r`` are the prior plus the summed level weights against
-    unrelated and against related pairs.
+    against every kind of non-match: ``-log2(2 ** -w_u + 2 ** -w_r + 2 ** -w_h)``
+    where ``w_u``, ``w_r`` and ``w_h`` are the prior plus the summed level
+    weights against unrelated pairs, related pairs and households (a model
+    without households leaves out ``w_h``).
     """
 
     def __init__(
@@ -505,7 +581,16 @@ class Scorer:
             ]
             for family in FAMILIES
         ]
+        self.household_weights = [
+            [
+                model.household_weight(family, level)
+                for level in range(len(LEVELS[family]))
+            ]
+            for family in FAMILIES
+        ]
         self._tf_index = [FAMILIES.index(family) for family in _TF_FAMILIES]
+        profiles = frequencies.profiles if frequencies else model.profiles
+        self.prior_weight = model.prior_weight_among(profiles)
 
     def count_adjustment(self, family_index: int, count: int) -> float:
         """Change of the match weight when an exact value is held by ``count``.
@@ -525,14 +610,22 @@ class Scorer:
             return 0.0
         return -math.log2(u_value / u_exact)
 
-    def vector_weights(self, vector: Vector) -> tuple[float, float]:
-        """Weights against unrelated and against related pairs, priors included."""
-        against_u = self.model.prior_weight
+    def vector_weights(self, vector: Vector) -> tuple[float, ...]:
+        """Weights against each kind of non-match, priors included.
+
+        Against unrelated pairs, related pairs and, when the model has them,
+        households.
+        """
+        against_u = self.prior_weight
         against_r = self.model.related_prior_weight
+        against_h = self.model.household_prior_weight
         for family_index, level in enumerate(vector):
             against_u += self.weights[family_index][level]
             against_r += self.related_weights[family_index][level]
-        return against_u, against_r
+            against_h += self.household_weights[family_index][level]
+        if self.model.h is None:
+            return against_u, against_r
+        return against_u, against_r, against_h
 
     def match_weight(
         self, vector: Vector, exact_values: Sequence[str | None] = (None, None, None)
@@ -554,14 +647,19 @@ class Scorer:
         return probability(self.match_weight(vector, exact_values))
 
 
-def combine(against_unrelated: float, against_related: float) -> float:
-    """Log2 odds of a match against either kind of non-match."""
-    low = min(against_unrelated, against_related)
-    if low > 60:
+def combine(*against: float) -> float:
+    """Log2 odds of a match against any kind of non-match.
+
+    Args:
+        *against: Log2 odds of a match against each kind of non-match.
+
+    Returns:
+        -log2 of the sum of 2 ** -w over the kinds.
+    """
+    low = min(against)
+    if low > 60 or low < -60:
         return low
-    if low < -60:
-        return low
-    return -math.log2(2.0**-against_unrelated + 2.0**-against_related)
+    return -math.log2(sum(2.0**-weight for weight in against))
 
 
 def probability(match_weight: float) -> float:
