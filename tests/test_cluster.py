@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from profilematch._cluster import UnionFind, cluster
+from profilematch._cluster import _SAMPLE, UnionFind, cluster
 
 
 def lookup(table: dict[tuple[int, int], float]) -> Callable[[int, int], float]:
@@ -63,3 +63,28 @@ def test_oversized_component_keeps_only_stronger_links() -> None:
     groups = cluster(4, edges, lookup({}), max_checked_size=3)
 
     assert [((0, 1), 0.95), ((2, 3), 0.95)] == groups
+
+
+def test_component_too_large_at_every_floor_is_cut_by_its_weakest_links() -> None:
+    """A chain of certain links larger than the limit becomes parts within it."""
+    edges = [(1.0, k, k + 1) for k in range(5)]
+
+    groups = cluster(6, edges, lookup({}), max_checked_size=3)
+
+    assert [((0, 1, 2), 1.0), ((3, 4, 5), 1.0)] == groups
+
+
+def test_join_checks_a_bounded_sample_of_pairs() -> None:
+    """A ring of 100 profiles asks far fewer pair probabilities than all its pairs."""
+    asked: list[tuple[int, int]] = []
+
+    def probability(i: int, j: int) -> float:
+        asked.append((i, j))
+        return 0.5
+
+    edges = [(0.9, k, k + 1) for k in range(99)] + [(0.9, 0, 99)]
+
+    groups = cluster(100, edges, probability, max_checked_size=100)
+
+    assert [tuple(range(100))] == [members for members, _ in groups]
+    assert len(asked) <= 99 * _SAMPLE

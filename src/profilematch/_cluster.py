@@ -15,7 +15,14 @@ component is checked in two steps:
 
 A component too large to check this way (``max_checked_size``) is a chain
 through many people: it keeps only its links at or above 0.9, then 0.99, and
-so on, until its parts are small enough.
+so on, until its parts are small enough. One still too large at the last floor
+is cut by its weakest links: its links join parts strongest first, and a link
+that would make a part larger than ``max_checked_size`` is dropped.
+
+The work stays bounded whatever the size of a component: the check of a join
+looks at no more than ``_SAMPLE`` profiles on each side (all of them in a
+small group), and bridges are found in one depth-first search, so a component
+costs time in proportion to its profiles and links, never their square.
 
 The confidence score of a group is the probability of its weakest link that
 holds it together: the smallest link probability of a maximum spanning tree of
@@ -91,7 +98,7 @@ def cluster(
         max_checked_size: A component larger than this keeps only its links
             at or above ever stricter floors (0.9, 0.99, ...) until its parts
             are small enough to check; one still too large at the last floor
-            is kept whole.
+            is cut by its weakest links into parts of at most this size.
 
     Returns:
         The groups, each as its sorted positions and its confidence score,
@@ -119,6 +126,15 @@ def cluster(
             )
             pending.extend(_subcomponents(kept))
             continue
+        if size > max_checked_size:
+            parts = _capped_parts(component_edges, max_checked_size)
+            logger.warning(
+                "component of %d profiles cut by its weakest links into %d parts",
+                size,
+                len(parts),
+            )
+            pending.extend(parts)
+            continue
         groups.extend(
             _split(
                 component_edges,
@@ -144,8 +160,36 @@ def _subcomponents(edges: Sequence[Edge]) -> list[list[Edge]]:
     return list(grouped.values())
 
 
+def _capped_parts(edges: Sequence[Edge], max_size: int) -> list[list[Edge]]:
+    """Parts of at most max_size profiles, joined by the strongest links first.
+
+    A link that would join two parts into one larger than max_size is dropped,
+    so the links cut are the weakest that keep every part small enough.
+    """
+    local = {x: k for k, x in enumerate({x for _, i, j in edges for x in (i, j)})}
+    union_find = UnionFind(len(local))
+    sizes = [1] * len(local)
+    for _, i, j in sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2])):
+        root_i, root_j = union_find.find(local[i]), union_find.find(local[j])
+        if root_i != root_j and sizes[root_i] + sizes[root_j] <= max_size:
+            union_find.union(root_i, root_j)
+            sizes[union_find.find(root_i)] = sizes[root_i] + sizes[root_j]
+
+    grouped: dict[int, list[Edge]] = {}
+    for edge in edges:
+        root = union_find.find(local[edge[1]])
+        if root == union_find.find(local[edge[2]]):
+            grouped.setdefault(root, []).append(edge)
+    return list(grouped.values())
+
+
 # Link floors tried in turn on a component larger than max_checked_size.
 _STRICTER = (0.9, 0.99, 0.999, 0.9999, 0.99999, 0.999999)
+
+# Profiles on each side of a join whose pairs are checked for a conflict: a
+# join of two large partial groups checks the profiles that formed each first,
+# so a join costs at most _SAMPLE ** 2 pair probabilities.
+_SAMPLE = 12
 
 
 def _split(
@@ -158,12 +202,6 @@ def _split(
     """Rebuild one component link by link, strongest first, guarding each join."""
     known = {(i, j): p for p, i, j in edges}
     members_of = {x: [x] for _, i, j in edges for x in (i, j)}
-    check = len(members_of) <= max_checked_size
-    if not check:
-        # XXX: a component still above max_checked_size when only links of
-        # probability 0.999999 or more remain is kept whole, unchecked, since
-        # checking every pair across its parts grows with the square of its size.
-        logger.warning("component of %d profiles kept unchecked", len(members_of))
 
     group_of = {x: x for x in members_of}
     ordered = sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2]))
@@ -172,9 +210,9 @@ def _split(
         if group_i == group_j:
             continue
         left, right = members_of[group_i], members_of[group_j]
-        if check and not _compatible(
-            left,
-            right,
+        if not _compatible(
+            left[:_SAMPLE],
+            right[:_SAMPLE],
             known,
             pair_probability,
             conflict_floor=conflict_floor,
@@ -187,15 +225,17 @@ def _split(
             group_of[x] = keep
         del members_of[drop]
 
-    links = [(p, i, j) for p, i, j in ordered if group_of[i] == group_of[j]]
+    links_of: dict[int, list[Edge]] = {}
+    for edge in ordered:
+        group = group_of[edge[1]]
+        if group == group_of[edge[2]]:
+            links_of.setdefault(group, []).append(edge)
     groups = []
-    for members in members_of.values():
+    for group, members in members_of.items():
         if len(members) < 2:
             continue
-        inside = set(members)
-        group_links = [edge for edge in links if edge[1] in inside]
-        parts = _split_at_bridges(members, group_links) if check else [members]
-        for part in parts:
+        group_links = links_of[group]
+        for part in _split_at_bridges(members, group_links):
             groups.append((tuple(sorted(part)), _weakest_link(part, group_links)))
     return groups
 
@@ -214,14 +254,62 @@ def _split_at_bridges(members: Sequence[int], links: Sequence[Edge]) -> list[lis
 
     inside = set(members)
     own = [edge for edge in links if edge[1] in inside and edge[2] in inside]
-    for edge in sorted(own):
-        rest = [other for other in own if other is not edge]
-        side = _reachable(edge[1], rest)
-        if edge[2] in side or len(side) < 2 or len(inside) - len(side) < 2:
+    cut = _weakest_bridge(members, own)
+    if cut is None:
+        return [list(members)]
+    side = _reachable(cut[1], [edge for edge in own if edge is not cut])
+    other_side = [x for x in members if x not in side]
+    return _split_at_bridges(sorted(side), own) + _split_at_bridges(other_side, own)
+
+
+def _weakest_bridge(members: Sequence[int], links: Sequence[Edge]) -> Edge | None:
+    """The weakest bridge leaving two or more profiles on each side, if any.
+
+    One iterative depth-first search (Tarjan's bridge test) with subtree sizes,
+    in time of the members and links.
+    """
+    neighbours: dict[int, list[tuple[int, int]]] = {x: [] for x in members}
+    for index, (_, i, j) in enumerate(links):
+        neighbours[i].append((j, index))
+        neighbours[j].append((i, index))
+
+    total = len(members)
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    size: dict[int, int] = {}
+    best: Edge | None = None
+    for root in members:
+        if root in order:
             continue
-        other_side = [x for x in members if x not in side]
-        return _split_at_bridges(sorted(side), own) + _split_at_bridges(other_side, own)
-    return [list(members)]
+        order[root] = low[root] = len(order)
+        size[root] = 1
+        # Each frame: (node, link index that reached it, iterator position).
+        stack: list[tuple[int, int, int]] = [(root, -1, 0)]
+        while stack:
+            node, via, position = stack[-1]
+            if position < len(neighbours[node]):
+                stack[-1] = (node, via, position + 1)
+                nxt, index = neighbours[node][position]
+                if index == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                else:
+                    order[nxt] = low[nxt] = len(order)
+                    size[nxt] = 1
+                    stack.append((nxt, index, 0))
+                continue
+            stack.pop()
+            if not stack:
+                continue
+            parent = stack[-1][0]
+            low[parent] = min(low[parent], low[node])
+            size[parent] += size[node]
+            if low[node] > order[parent] and 2 <= size[node] <= total - 2:
+                edge = links[via]
+                if best is None or edge < best:
+                    best = edge
+    return best
 
 
 def _reachable(start: int, links: Sequence[Edge]) -> set[int]:
