@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import math
+from array import array
 from typing import Any
 
 import pytest
 
 import profilematch as pm
 from profilematch._features import ProfileFeatures, profile_features
-from profilematch._matcher import _RADIX, MatchOptions, match_features, match_id
+from profilematch._matcher import (
+    _COUNT_CAP,
+    _RADIX,
+    _WORK,
+    MatchOptions,
+    _compare_chunk,
+    match_features,
+    match_id,
+)
 
 
 def person(first: str, last: str, **fields: Any) -> dict[str, Any]:
@@ -281,6 +290,26 @@ def test_progress_reports_every_stage() -> None:
 def test_packed_vectors_fit_two_bytes() -> None:
     """Every comparison vector packs into the 2-byte array that holds it."""
     assert math.prod(_RADIX) <= 2**16
+
+
+def test_shared_value_counts_saturate_in_two_bytes() -> None:
+    """A value held by more profiles than two bytes count is stored as the cap."""
+
+    class Everyone:
+        def count(self, family: str, value: str) -> int:
+            return 10**6
+
+    pair = [
+        profile_features({"profile_id": name, "email_address": "x@y.org"})
+        for name in "ab"
+    ]
+    _WORK.update(features=pair, frequencies=Everyone(), codes=array("q", [1]))
+    try:
+        _, counts = _compare_chunk((0, 1))
+    finally:
+        _WORK.clear()
+
+    assert _COUNT_CAP == max(counts)
 
 
 def test_training_is_deterministic_for_a_seed() -> None:

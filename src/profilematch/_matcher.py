@@ -67,10 +67,14 @@ it to trade recall for precision.
 
 _RADIX = tuple(len(LEVELS[family]) for family in FAMILIES)
 # A packed comparison vector fits two bytes (math.prod(_RADIX) < 2 ** 16) and a
-# count of profiles sharing a value four, so a candidate pair costs 8 bytes
-# for its code, 2 for its vector and 12 for its counts.
+# count of profiles sharing a value two, so a candidate pair costs 8 bytes for
+# its code, 2 for its vector and 6 for its counts.
 _VECTOR_CODE = "H"
-_COUNT_CODE = "I"
+_COUNT_CODE = "H"
+# XXX: a value held by more profiles than this counts as held by this many, so
+# its term-frequency adjustment is short by log2(count / _COUNT_CAP) bits on
+# top of a weakening of more than ten bits already.
+_COUNT_CAP = 65_535
 _CHUNK = 20_000
 
 
@@ -182,7 +186,8 @@ def _compare_chunk(bounds: tuple[int, int]) -> tuple[array[int], array[int]]:
         vectors.append(packed)
         for slot, family in enumerate(("name", "email", "phone")):
             value = exact[slot]
-            counts.append(frequencies.count(family, value) if value else 1)
+            count = frequencies.count(family, value) if value else 1
+            counts.append(min(count, _COUNT_CAP))
     return vectors, counts
 
 
