@@ -140,7 +140,6 @@ def cluster(
                 component_edges,
                 pair_probability,
                 conflict_floor=conflict_floor,
-                max_checked_size=max_checked_size,
             )
         )
     groups.sort()
@@ -197,7 +196,6 @@ def _split(
     pair_probability: Callable[[int, int], float],
     *,
     conflict_floor: float,
-    max_checked_size: int,
 ) -> list[tuple[tuple[int, ...], float]]:
     """Rebuild one component link by link, strongest first, guarding each join."""
     known = {(i, j): p for p, i, j in edges}
