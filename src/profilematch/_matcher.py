@@ -46,6 +46,7 @@ from profilematch._score import (
     probability,
     train_em,
 )
+from profilematch._validate import Checker
 
 logger = logging.getLogger(__name__)
 
@@ -79,26 +80,25 @@ _CHUNK = 20_000
 
 
 def _validate_options(options: MatchOptions) -> None:
-    problems = []
+    """Check every option, then raise once listing each one out of range."""
+    checker = Checker()
     if not 0.0 <= options.threshold <= 1.0:
-        problems.append(("threshold", "range 0..1", options.threshold))
+        checker.add("threshold", "range 0..1", options.threshold, "pass a probability")
     if options.max_block_size < 2:
-        problems.append(("max_block_size", "at least 2", options.max_block_size))
-    if options.workers is not None and options.workers < 1:
-        problems.append(("workers", "at least 1 or None", options.workers))
-    if options.u_sample_size < 1:
-        problems.append(("u_sample_size", "at least 1", options.u_sample_size))
-    if options.em_iterations < 0:
-        problems.append(("em_iterations", "at least 0", options.em_iterations))
-    if problems:
-        text = "; ".join(f"{f} must be {rule}, got {v!r}" for f, rule, v in problems)
-        field, rule, value = problems[0]
-        raise BadRequestException(
-            f"MatchOptions: {text}; pass values within these limits",
-            field=field,
-            rule=rule,
-            value=value,
+        checker.add(
+            "max_block_size", "at least 2", options.max_block_size, "pass 2 or more"
         )
+    if options.workers is not None and options.workers < 1:
+        checker.add("workers", "at least 1", options.workers, "pass 1 or more, or None")
+    if options.u_sample_size < 1:
+        checker.add(
+            "u_sample_size", "at least 1", options.u_sample_size, "pass 1 or more"
+        )
+    if options.em_iterations < 0:
+        checker.add(
+            "em_iterations", "at least 0", options.em_iterations, "pass 0 or more"
+        )
+    checker.raise_if_any()
 
 
 @attrs.frozen(kw_only=True)
