@@ -163,23 +163,6 @@ def test_unknown_url_scheme_is_refused() -> None:
     assert "ftp://example.com/out" == caught.value.value
 
 
-@pytest.fixture
-def s3() -> Iterator[Any]:
-    """A mocked S3 with one bucket, 'results', in us-east-1."""
-    boto3 = pytest.importorskip("boto3")
-    moto = pytest.importorskip("moto")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        patch.setenv("AWS_SESSION_TOKEN", "testing")
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        with moto.mock_aws():
-            client = boto3.client("s3", region_name="us-east-1")
-            client.create_bucket(Bucket="results")
-            yield client
-
-
 def s3_records(client: Any, key: str) -> list[dict[str, Any]]:
     """Read an exported object back from the mocked S3."""
     body = client.get_object(Bucket="results", Key=key)["Body"].read()

@@ -583,23 +583,6 @@ def test_export_to_a_directory(store: Store, domain: str, tmp_path: Path) -> Non
     )
 
 
-@pytest.fixture
-def s3() -> Iterator[Any]:
-    """A mocked S3 with one bucket, 'results'."""
-    boto3 = pytest.importorskip("boto3")
-    moto = pytest.importorskip("moto")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
-        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        patch.setenv("AWS_SESSION_TOKEN", "testing")
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        with moto.mock_aws():
-            client = boto3.client("s3", region_name="us-east-1")
-            client.create_bucket(Bucket="results")
-            yield client
-
-
 def exporting(bucket: str) -> Matching:
     """Matching enabled with an S3 export to ``bucket`` under 'weekly/'."""
     return Matching(

@@ -26,7 +26,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -39,6 +39,7 @@ from profilematch._errors import (
     ResourceNotFoundException,
 )
 from profilematch._models import ExportingLocation, S3ExportingLocation
+from profilematch._store import MatchGroup
 
 __all__ = ["export", "export_file_name", "location_of", "render_lines", "write_export"]
 
@@ -48,19 +49,6 @@ _BUCKET_PATTERN = re.compile(r"^[a-z0-9.-]+$")
 _MAX_KEY_LENGTH = 1024
 # Bodies up to this size stay in memory before spilling to a temporary file.
 _SPOOL_BYTES = 8 * 1024 * 1024
-
-
-class _Group(Protocol):
-    """What an export reads from a match group (a MatchItem)."""
-
-    @property
-    def match_id(self) -> str: ...
-
-    @property
-    def profile_ids(self) -> Sequence[str]: ...
-
-    @property
-    def confidence_score(self) -> float: ...
 
 
 class _S3Config(Protocol):
@@ -103,7 +91,9 @@ def export_file_name(generation_date: datetime) -> str:
     return f"matches-{_utc(generation_date):%Y%m%dT%H%M%SZ}.jsonl"
 
 
-def render_lines(groups: Iterable[_Group], generation_date: datetime) -> Iterator[str]:
+def render_lines(
+    groups: Iterable[MatchGroup], generation_date: datetime
+) -> Iterator[str]:
     """Yield one JSON line (newline included) per match group.
 
     Args:
@@ -314,7 +304,7 @@ def _s3_error(error: Exception, bucket: str, where: str) -> Exception:
 
 
 def write_export(
-    groups: Iterable[_Group],
+    groups: Iterable[MatchGroup],
     generation_date: datetime,
     destination: Destination,
     *,
@@ -388,7 +378,7 @@ def location_of(url: str) -> ExportingLocation | None:
 
 
 def export(
-    groups: Iterable[_Group],
+    groups: Iterable[MatchGroup],
     generation_date: datetime,
     destination: Destination,
     *,
