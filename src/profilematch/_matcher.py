@@ -465,6 +465,19 @@ def find_matches(
     return sorted(result.groups, key=lambda g: (-g.confidence_score, g.match_id))
 
 
+_EXPLANATION_COLUMNS = (
+    "family",
+    "level",
+    "m",
+    "u",
+    "r",
+    "h",
+    "vs unrelated",
+    "vs related",
+    "vs household",
+)
+
+
 @attrs.frozen
 class FamilyExplanation:
     """How one attribute family contributed to a pair's score.
@@ -555,24 +568,13 @@ class Explanation:
         return rows
 
     def __str__(self) -> str:
-        header = (
-            "family",
-            "level",
-            "m",
-            "u",
-            "r",
-            "h",
-            "vs unrelated",
-            "vs related",
-            "vs household",
-        )
         widths = (11, 25, 9, 9, 9, 9, 13, 11, 13)
         lines = [
             " ".join(
                 f"{cell:<{w}}" if i < 2 else f"{cell:>{w}}"
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             )
-            for row in [header, *self._rows()]
+            for row in [_EXPLANATION_COLUMNS, *self._rows()]
         ]
         lines[-1] += (
             f"  combined {self.combined_weight:.2f}  probability {self.probability:.4f}"
@@ -580,20 +582,7 @@ class Explanation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        header = "".join(
-            f"<th>{name}</th>"
-            for name in (
-                "family",
-                "level",
-                "m",
-                "u",
-                "r",
-                "h",
-                "vs unrelated",
-                "vs related",
-                "vs household",
-            )
-        )
+        header = "".join(f"<th>{name}</th>" for name in _EXPLANATION_COLUMNS)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
             for row in self._rows()
