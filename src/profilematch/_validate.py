@@ -156,6 +156,27 @@ class Checker:
 
         return self.add(name, f"type {what}", value, f"send a {what}")
 
+    def _check_size(
+        self,
+        name: str,
+        value: Sized,
+        low: int | None,
+        high: int | None,
+        rule: str,
+        unit: str,
+    ) -> bool:
+        """Check ``len(value)`` against ``low..high``; ``rule`` names the check."""
+        size = len(value)
+        if (low is None or size >= low) and (high is None or size <= high):
+            return True
+
+        return self.add(
+            name,
+            f"{rule} {_range(low, high)}",
+            value,
+            f"send {_range_words(low, high, unit)}",
+        )
+
     def check_length(
         self, name: str, value: Sized, low: int | None, high: int | None
     ) -> bool:
@@ -164,16 +185,7 @@ class Checker:
         Returns:
             True when the length is inside the range.
         """
-        size = len(value)
-        if (low is None or size >= low) and (high is None or size <= high):
-            return True
-
-        return self.add(
-            name,
-            f"length {_range(low, high)}",
-            value,
-            f"send {_range_words(low, high, 'characters')}",
-        )
+        return self._check_size(name, value, low, high, "length", "characters")
 
     def check_pattern(self, name: str, value: str, pattern: str) -> bool:
         """Check that the whole of ``value`` matches the regular expression.
@@ -239,16 +251,7 @@ class Checker:
         Returns:
             True when the count is inside the range.
         """
-        size = len(value)
-        if (low is None or size >= low) and (high is None or size <= high):
-            return True
-
-        return self.add(
-            name,
-            f"items {_range(low, high)}",
-            value,
-            f"send {_range_words(low, high, 'items')}",
-        )
+        return self._check_size(name, value, low, high, "items", "items")
 
     def check_entries(
         self, name: str, value: Mapping[Any, Any], low: int | None, high: int | None
