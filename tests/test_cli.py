@@ -334,6 +334,8 @@ def test_unknown_domain_is_one_line_and_exit_1(runner, people):
     assert 1 == result.exit_code
     assert 1 == len(result.stderr.splitlines())
     assert result.stderr.startswith("profilematch: error: ")
+    assert "profilematch import FILE --domain NAME" in result.stderr
+    assert "create_domain" not in result.stderr
 
 
 def test_run_passes_job_options_and_env_selects_the_store(runner, people, tmp_path):

@@ -38,6 +38,7 @@ from profilematch._errors import (
 )
 from profilematch._io import ROW_ID_ATTRIBUTE, InputFile, read_profiles
 from profilematch._models import IdentityResolutionJob, Matching, MatchItem
+from profilematch._store import DOMAIN_NOT_FOUND_HINT
 
 __all__ = ["cli", "main"]
 
@@ -69,7 +70,13 @@ class _Group(click.Group):
 
 def _fail(exc: ProfileMatchError) -> None:
     """Print an error as ``profilematch: error: ...`` and exit."""
-    lines = exc.message.splitlines() or [exc.code]
+    # The library's hint names Python calls; a shell user needs commands.
+    message = exc.message.replace(
+        DOMAIN_NOT_FOUND_HINT,
+        "import a file into it with 'profilematch import FILE --domain NAME', "
+        "or check --db and --domain",
+    )
+    lines = message.splitlines() or [exc.code]
     click.echo(f"profilematch: error: {lines[0]}", err=True)
     for line in lines[1:]:
         click.echo(f"  {line}", err=True)

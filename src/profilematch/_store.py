@@ -92,6 +92,12 @@ def _loads_or_none(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+DOMAIN_NOT_FOUND_HINT = (
+    "create it with create_domain or check the name with list_domains"
+)
+"""What to do about a missing domain, in the Python API's words."""
+
+
 @attrs.frozen
 class Migration:
     """One named schema change; its statements run in one transaction."""
@@ -596,8 +602,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise ResourceNotFoundException(
-                f"domain {name!r} does not exist; create it with create_domain or "
-                "check the name with list_domains"
+                f"domain {name!r} does not exist; {DOMAIN_NOT_FOUND_HINT}"
             )
 
         return DomainRecord(
