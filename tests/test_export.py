@@ -19,7 +19,6 @@ from profilematch._errors import (
     ResourceNotFoundException,
 )
 from profilematch._export import (
-    export,
     export_file_name,
     location_of,
     render_lines,
@@ -253,7 +252,7 @@ def test_export_of_service_models_to_s3_returns_the_location(s3: Any) -> None:
         s3_exporting=S3ExportingConfig(s3_bucket_name="results", s3_key_name="p")
     )
 
-    location = export(items, GENERATED, config, name="j.jsonl")
+    location = location_of(write_export(items, GENERATED, config, name="j.jsonl"))
 
     expected = ExportingLocation(
         s3_exporting=S3ExportingLocation(
@@ -266,7 +265,7 @@ def test_export_of_service_models_to_s3_returns_the_location(s3: Any) -> None:
 
 def test_export_to_a_directory_has_no_service_location(tmp_path: Path) -> None:
     """A local export returns None: the service's ExportingLocation names S3 only."""
-    location = export(GROUPS, GENERATED, tmp_path)
+    location = location_of(write_export(GROUPS, GENERATED, tmp_path))
 
     assert location is None
     assert location_of((tmp_path / "x").as_uri()) is None

@@ -41,7 +41,7 @@ from profilematch._errors import (
 from profilematch._models import ExportingLocation, S3ExportingLocation
 from profilematch._store import MatchGroup
 
-__all__ = ["export", "export_file_name", "location_of", "render_lines", "write_export"]
+__all__ = ["export_file_name", "location_of", "render_lines", "write_export"]
 
 logger = logging.getLogger(__name__)
 
@@ -375,44 +375,3 @@ def location_of(url: str) -> ExportingLocation | None:
     return ExportingLocation(
         s3_exporting=S3ExportingLocation(s3_bucket_name=bucket, s3_key_name=key)
     )
-
-
-def export(
-    groups: Iterable[MatchGroup],
-    generation_date: datetime,
-    destination: Destination,
-    *,
-    name: str | None = None,
-    s3_client: Any = None,
-) -> ExportingLocation | None:
-    """Write match groups as JSON lines and return the ExportingLocation.
-
-    Example::
-
-        location = export(groups, job.job_end_time, "s3://acme/matches/")
-
-    Args:
-        groups: the match groups to write, in order.
-        generation_date: when they were generated (MatchGenerationDate).
-        destination: a directory path, a ``file://`` URL, an ``s3://`` URL or
-            an ExportingConfig.
-        name: the file or object name under a directory or prefix; by default
-            ``matches-<generation date>.jsonl``.
-        s3_client: a boto3 S3 client to use instead of ``boto3.client("s3")``.
-
-    Returns:
-        The bucket and key written, for S3; None for a local directory (use
-        write_export to learn the file's URL).
-
-    Raises:
-        BadRequestException: the destination is malformed, or S3 is named and
-            boto3 is not installed.
-        ResourceNotFoundException: the S3 bucket does not exist.
-        AccessDeniedException: the destination may not be written.
-        InternalServerException: writing failed for another reason.
-    """
-    url = write_export(
-        groups, generation_date, destination, name=name, s3_client=s3_client
-    )
-
-    return location_of(url)
