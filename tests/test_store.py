@@ -97,7 +97,31 @@ def test_savepoint_rolls_back_only_the_inner_block(store: Store):
             store.insert_profiles("retail", [write(2)])
             raise RuntimeError("boom")
 
-    assert [pid(1)] == [p for p, _ in store.profile_features("retail")]
+    assert [pid(1)] == [
+        p for batch in store.profile_features("retail") for p, _ in batch
+    ]
+
+
+def test_profile_features_come_in_batches_in_ingest_order(store: Store):
+    """Features come a batch at a time, in ingest order, each profile once."""
+    store.insert_profiles("retail", [write(n) for n in (5, 1, 4, 2, 3)])
+
+    batches = list(store.profile_features("retail", batch_size=2))
+
+    assert [2, 2, 1] == [len(batch) for batch in batches]
+    assert [pid(n) for n in (5, 1, 4, 2, 3)] == [p for b in batches for p, _ in b]
+
+
+def test_writes_between_feature_batches_are_allowed(store: Store):
+    """The caller may write between batches; an updated profile is not read twice."""
+    store.insert_profiles("retail", [write(n) for n in range(1, 5)])
+    seen = []
+
+    for batch in store.profile_features("retail", batch_size=2):
+        seen.extend(p for p, _ in batch)
+        store.replace_profile("retail", write(1, raw={"FirstName": "again"}))
+
+    assert [pid(n) for n in range(1, 5)] == seen
 
 
 def test_write_inside_a_snapshot_is_refused(store: Store):

@@ -85,11 +85,16 @@ class ProfileFeatures:
         return json.dumps(row, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> ProfileFeatures:
+    def from_json(
+        cls, text: str, *, shared: dict[Any, Any] | None = None
+    ) -> ProfileFeatures:
         """Read features written by :meth:`to_json`.
 
         Args:
             text: The JSON produced by :meth:`to_json`.
+            shared: A dict kept across the calls of one load: equal values of
+                the fields that repeat across profiles (name parts, nickname
+                keys, birth dates) are then held once.
 
         Returns:
             The features, equal to the ones serialized.
@@ -106,7 +111,10 @@ class ProfileFeatures:
 
         values: dict[str, Any] = {}
         for field, value in zip(_FIELDS, row[1:], strict=True):
-            values[field.name] = _thaw(field.name, value)
+            thawed = _thaw(field.name, value)
+            if shared is not None and field.name in _REPEATED and thawed:
+                thawed = shared.setdefault(thawed, thawed)
+            values[field.name] = thawed
         return cls(**values)
 
 

@@ -43,6 +43,7 @@ from profilematch._errors import (
 )
 from profilematch._export import location_of, write_export
 from profilematch._features import ProfileFeatures, profile_features
+from profilematch._gc import collection_paused
 from profilematch._matcher import MatchOptions, MatchStats, match_features
 from profilematch._merge import auto_merge
 from profilematch._models import (
@@ -95,7 +96,6 @@ _RENEW_EVERY_SECONDS = 60.0
 # A claimed schedule slot stays claimed until well after the next slot.
 _SLOT_LEASE_SECONDS = 8 * 24 * 3600.0
 _MAX_MESSAGE = 2048
-_REPORT_EVERY = 1000
 _JOB_ID = re.compile(r"[a-f0-9]{32}")
 _HOST = socket.gethostname()
 
@@ -388,27 +388,28 @@ def _insert_pending(
     return record
 
 
+@collection_paused()
 def _load_features(
     store: Store, domain: str, region: str, report: Progress
 ) -> list[ProfileFeatures]:
     """Load every profile's stored features, computing any that are missing."""
-    rows = store.profile_features(domain)
-    total = len(rows)
+    total = store.count_profiles(domain)
     features: list[ProfileFeatures] = []
     missing: list[str] = []
+    shared: dict[Any, Any] = {}
 
-    for done, (profile_id, features_json) in enumerate(rows, start=1):
-        if features_json is None:
-            missing.append(profile_id)
-        else:
-            loaded = ProfileFeatures.from_json(features_json)
+    for batch in store.profile_features(domain):
+        for profile_id, features_json in batch:
+            if features_json is None:
+                missing.append(profile_id)
+                continue
+            loaded = ProfileFeatures.from_json(features_json, shared=shared)
             # The row's id is the authority: features may be computed before
             # the profile's id is assigned.
             if loaded.profile_id != profile_id:
                 loaded = attrs.evolve(loaded, profile_id=profile_id)
             features.append(loaded)
-        if done % _REPORT_EVERY == 0:
-            report("PREPROCESSING", done, total)
+        report("PREPROCESSING", len(features) + len(missing), total)
 
     if missing:
         # Profiles written without features (an older store) are normalized now.

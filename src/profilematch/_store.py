@@ -948,16 +948,29 @@ class Store:
                 yield self._profile_from_row(row[1:])
             last_rowid = rows[-1][0]
 
-    def profile_features(self, domain: str) -> list[tuple[str, str | None]]:
-        """Return ``(profile_id, features_json)`` for every profile, in ingest order."""
-        with self.snapshot() as connection:
-            rows = connection.execute(
-                "SELECT profile_id, features_json FROM profiles "
-                "WHERE domain_name = ? ORDER BY rowid",
-                (domain,),
-            ).fetchall()
+    def profile_features(
+        self, domain: str, *, batch_size: int = 10_000
+    ) -> Iterator[list[tuple[str, str | None]]]:
+        """Yield ``(profile_id, features_json)`` of every profile, in ingest order.
 
-        return [(row[0], row[1]) for row in rows]
+        A batch per read, so the caller may write to the store between batches
+        (a job renews its lease meanwhile). Updates keep a profile's place, so
+        no profile comes twice; one stored during the iteration may come or
+        not.
+        """
+        last_rowid = 0
+
+        while True:
+            with self.snapshot() as connection:
+                rows = connection.execute(
+                    "SELECT rowid, profile_id, features_json FROM profiles "
+                    "WHERE domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                    (domain, last_rowid, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            yield [(row[1], row[2]) for row in rows]
+            last_rowid = rows[-1][0]
 
     def search_profile_ids(
         self,
