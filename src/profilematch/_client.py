@@ -50,6 +50,7 @@ from profilematch._paging import (
     decode_token,
     encode_token,
 )
+from profilematch._parallel import ordered_map, worker_count
 from profilematch._score import ModelParameters
 from profilematch._store import (
     DomainRecord,
@@ -91,6 +92,9 @@ _PHONE_FIELDS = (
 _EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 _ADDRESS_FIELDS = PROFILE_ADDRESS_MEMBERS
 _OUTPUT_ONLY = ("ProfileId", "FoundByItems")
+# Normalizing fewer profiles than this takes less time than forking workers.
+_PARALLEL_PREPARE_FROM = 5_000
+_PREPARE_CHUNK = 1_000
 
 # Domain members kept in the store's config; the rest are derived.
 _DOMAIN_DERIVED = ("DomainName", "CreatedAt", "LastUpdatedAt", "Stats")
@@ -254,6 +258,15 @@ def _check_profile_id(checker: Checker, name: str, profile_id: object) -> None:
         checker.check_pattern(name, profile_id, _PROFILE_ID_PATTERN)
 
 
+def _check_workers(workers: object) -> None:
+    checker = Checker()
+    if checker.check_type("workers", workers, int, "integer"):
+        assert isinstance(workers, int)
+        if workers < 1:
+            checker.add("workers", "at least 1", workers, "pass 1 or more, or None")
+    checker.raise_if_any()
+
+
 def _checked(**problems_for: Any) -> None:
     """Run quick checks of scalar arguments and raise once for every problem."""
     checker = Checker()
@@ -300,6 +313,9 @@ class Client:
         default_region: the phone region for numbers written without a country
             code when a profile's address names no country; None uses the
             library default (``profilematch.get_default_region()``, "US").
+        workers: processes that normalize the profiles of one ``put_profiles``
+            call; None uses every core for calls of 5,000 profiles or more
+            (where the platform forks), 1 never starts a process.
 
     The client is a context manager, and safe to share between threads; two
     processes may use one file at once.
@@ -314,11 +330,14 @@ class Client:
 
     path: str | os.PathLike[str] | None = None
     default_region: str | None = attrs.field(default=None, kw_only=True)
+    workers: int | None = attrs.field(default=None, kw_only=True)
     _store: Store = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         if self.default_region is not None:
             check_region(self.default_region)
+        if self.workers is not None:
+            _check_workers(self.workers)
         target = None if self.path is None else os.fspath(self.path)
         self._store = Store(target)
 
@@ -764,9 +783,22 @@ class Client:
         Checker(problems=problems).raise_if_any()
 
         ids = [profile.profile_id or uuid.uuid4().hex for profile in parsed]
+
+        def prepare(bounds: tuple[int, int]) -> list[ProfileWrite]:
+            return [
+                self._prepare(parsed[index], ids[index], source_name)
+                for index in range(*bounds)
+            ]
+
+        chunks = [
+            (start, min(start + _PREPARE_CHUNK, len(parsed)))
+            for start in range(0, len(parsed), _PREPARE_CHUNK)
+        ]
+        workers = worker_count(
+            self.workers, len(parsed), parallel_from=_PARALLEL_PREPARE_FROM
+        )
         writes = [
-            self._prepare(profile, profile_id, source_name)
-            for profile, profile_id in zip(parsed, ids, strict=True)
+            write for part in ordered_map(prepare, chunks, workers) for write in part
         ]
         self._store.insert_profiles(domain_name, writes)
         logger.info("domain %s: stored %d profiles", domain_name, len(writes))

@@ -13,8 +13,6 @@ import hashlib
 import html
 import json
 import logging
-import multiprocessing
-import os
 import time
 from array import array
 from collections import Counter
@@ -35,7 +33,9 @@ from profilematch._compare import (
 )
 from profilematch._errors import BadRequestException
 from profilematch._features import ProfileFeatures, profile_features
+from profilematch._gc import collection_paused
 from profilematch._models import MatchItem, Profile
+from profilematch._parallel import ordered_map, worker_count
 from profilematch._score import (
     DEFAULT_MODEL,
     ModelParameters,
@@ -77,6 +77,8 @@ _COUNT_CODE = "H"
 # top of a weakening of more than ten bits already.
 _COUNT_CAP = 65_535
 _CHUNK = 20_000
+# Fewer candidate pairs than this compare faster in one process than forked.
+_PARALLEL_FROM = 200_000
 
 
 def _validate_options(options: MatchOptions) -> None:
@@ -199,14 +201,6 @@ def _unpack(packed: int) -> Vector:
     return tuple(reversed(levels))
 
 
-def _use_workers(options: MatchOptions, pairs: int) -> int:
-    if options.workers is not None:
-        return options.workers
-    if pairs < 200_000 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return os.cpu_count() or 1
-
-
 def _compare_all(
     features: Sequence[ProfileFeatures],
     codes: array[int],
@@ -219,28 +213,20 @@ def _compare_all(
     chunks = [(s, min(s + _CHUNK, len(codes))) for s in range(0, len(codes), _CHUNK)]
     vectors = array(_VECTOR_CODE)
     counts = array(_COUNT_CODE)
-    workers = _use_workers(options, len(codes))
+    workers = worker_count(options.workers, len(codes), parallel_from=_PARALLEL_FROM)
     try:
-        if workers > 1:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                for done, (v, c) in enumerate(pool.imap(_compare_chunk, chunks), 1):
-                    vectors.extend(v)
-                    counts.extend(c)
-                    if progress:
-                        progress("compare", done, len(chunks))
-        else:
-            for done, chunk in enumerate(chunks, 1):
-                v, c = _compare_chunk(chunk)
-                vectors.extend(v)
-                counts.extend(c)
-                if progress:
-                    progress("compare", done, len(chunks))
+        results = ordered_map(_compare_chunk, chunks, workers)
+        for done, (chunk_vectors, chunk_counts) in enumerate(results, 1):
+            vectors.extend(chunk_vectors)
+            counts.extend(chunk_counts)
+            if progress:
+                progress("compare", done, len(chunks))
     finally:
         _WORK.clear()
     return vectors, counts
 
 
+@collection_paused()
 def match_features(
     features: Sequence[ProfileFeatures],
     *,

@@ -1,0 +1,84 @@
+"""Tests of running work in forked processes, and of ingest that uses them."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import profilematch as pm
+from profilematch._parallel import can_fork, ordered_map, worker_count
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+
+
+@needs_fork
+def test_ordered_map_keeps_the_order_and_sees_the_parents_data() -> None:
+    """Workers read data of the parent they were not sent, and results keep order."""
+    data = list(range(1000))
+
+    def total(bounds: tuple[int, int]) -> tuple[int, int]:
+        return os.getpid(), sum(data[bounds[0] : bounds[1]])
+
+    chunks = [(start, start + 100) for start in range(0, 1000, 100)]
+    results = list(ordered_map(total, chunks, workers=2))
+
+    assert [sum(range(s, s + 100)) for s, _ in chunks] == [r[1] for r in results]
+    assert os.getpid() not in {pid for pid, _ in results}
+
+
+def test_ordered_map_with_one_worker_runs_here() -> None:
+    """One worker applies the function in this process."""
+    results = list(ordered_map(lambda x: (os.getpid(), x * 2), [1, 2, 3], workers=1))
+
+    assert [(os.getpid(), 2), (os.getpid(), 4), (os.getpid(), 6)] == results
+
+
+def test_worker_count_follows_the_request_then_the_size() -> None:
+    """A requested count wins; else small work gets one process."""
+    assert 3 == worker_count(3, 10, parallel_from=100)
+    assert 1 == worker_count(None, 99, parallel_from=100)
+    expected = (os.cpu_count() or 1) if can_fork() else 1
+    assert expected == worker_count(None, 100, parallel_from=100)
+
+
+def rows(count: int) -> list[dict[str, object]]:
+    """Distinct profiles with ids, names, emails and phones."""
+    return [
+        {
+            "ProfileId": f"{n:032x}",
+            "FirstName": f"Ann{n % 97}",
+            "LastName": f"Lee{n % 89}",
+            "EmailAddress": f"ann.{n}@example.com",
+            "PhoneNumber": f"+1 201 555 {n % 10000:04d}",
+        }
+        for n in range(count)
+    ]
+
+
+@needs_fork
+def test_ingest_in_workers_stores_what_one_process_stores() -> None:
+    """put_profiles in two worker processes writes the same features and keys."""
+    profiles = rows(2500)
+    stored = []
+
+    for workers in (1, 2):
+        with pm.Client(workers=workers) as client:
+            client.create_domain("d", default_expiration_days=30)
+            ids = client.put_profiles("d", profiles)
+            features = [
+                row for batch in client.store.profile_features("d") for row in batch
+            ]
+            found = client.search_profiles("d", "_email", ["ann.2499@example.com"])
+            stored.append((ids, features, [p.profile_id for p in found.items]))
+
+    assert stored[0] == stored[1]
+    assert [f"{2499:032x}"] == stored[1][2]
+
+
+def test_client_refuses_fewer_than_one_worker() -> None:
+    """workers=0 is refused with a message naming the option and the rule."""
+    with pytest.raises(pm.BadRequestException, match="workers") as caught:
+        pm.Client(workers=0)
+
+    assert "at least 1" == caught.value.rule
