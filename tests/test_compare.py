@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from profilematch._compare import (
+    BUSINESS_NAME_LEVELS,
     FAMILIES,
     LEVELS,
     compare,
@@ -58,6 +59,57 @@ def test_name_levels(row: dict[str, str]) -> None:
     level, _ = compare_name(a, b)
 
     assert row["level"] == LEVELS["name"][level]
+
+
+@pytest.mark.parametrize("row", rows("business_name"))
+def test_business_name_levels(row: dict[str, str]) -> None:
+    """Each golden pair of business names gets its documented comparison level."""
+    a = features(business_name=row["name_a"])
+    b = features(business_name=row["name_b"])
+
+    level, _ = compare_name(a, b)
+
+    assert row["level"] == LEVELS["name"][level]
+
+
+def test_person_name_against_business_name_gets_a_business_level() -> None:
+    """A person name met by a business name alone is compared as business text."""
+    a = features(first_name="Ada", last_name="Quill")
+    b = features(business_name="Quill Plumbing Supplies")
+
+    level, _ = compare_name(a, b)
+
+    assert "business_shared_word" == LEVELS["name"][level]
+
+
+def test_profile_with_both_names_is_compared_by_its_person_name() -> None:
+    """A profile carrying a person name and a business name meets others as a person."""
+    a = features(first_name="Ada", last_name="Quill", business_name="Quill Plumbing")
+    b = features(first_name="Tom", last_name="Quill")
+
+    level, _ = compare_name(a, b)
+
+    assert "surname_only" == LEVELS["name"][level]
+
+
+_words = st.text(alphabet="abcdefgh ", min_size=1, max_size=14)
+
+
+@given(_words, _words)
+def test_name_kinds_keep_their_own_levels(text_a: str, text_b: str) -> None:
+    """Person names never get a business level, business names never a person one."""
+    first_a, _, last_a = text_a.partition(" ")
+    first_b, _, last_b = text_b.partition(" ")
+    people = compare_name(
+        features(first_name=first_a, last_name=last_a),
+        features(first_name=first_b, last_name=last_b),
+    )[0]
+    businesses = compare_name(
+        features(business_name=text_a), features(business_name=text_b)
+    )[0]
+
+    assert people not in BUSINESS_NAME_LEVELS
+    assert businesses in BUSINESS_NAME_LEVELS | {0, 1}
 
 
 @pytest.mark.parametrize("row", rows("email"))

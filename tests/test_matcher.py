@@ -342,3 +342,70 @@ def test_training_is_deterministic_for_a_seed() -> None:
     assert first.stats.trained
     assert first.model == second.model
     assert first.groups == second.groups
+
+
+_WORDS = tuple(
+    a + b for a in ("mar", "pel", "tor", "vin") for b in ("ack", "ori", "usk")
+)
+_FIRST = ("ada", "bea", "cal", "dov", "eli", "fay", "gus", "hal")
+
+
+def _mixed_profiles() -> list[dict[str, Any]]:
+    """Organisations listed twice under name variants, households and duplicates.
+
+    Each organisation appears under its own name and under its operator's name
+    followed by its own, at one address and phone; each household is two people
+    with one surname, address and landline; each duplicate person appears twice
+    with one email.
+    """
+    profiles: list[dict[str, Any]] = []
+    for n, word in enumerate(_WORDS):
+        own = f"{word.title()} {_WORDS[(n + 7) % len(_WORDS)].title()} Nursery"
+        site = {
+            "Address": at(f"{100 + n} Lake Street"),
+            "PhoneNumber": f"+1 312 555 {1000 + n}",
+        }
+        profiles.append({"BusinessName": own, **site})
+        profiles.append({"BusinessName": f"Northside Family Services {own}", **site})
+    for n, word in enumerate(_WORDS):
+        home = {
+            "Address": at(f"{n + 1} Hill Road"),
+            "HomePhoneNumber": f"+1 201 555 {2000 + n}",
+        }
+        first, second = _FIRST[n % 8], _FIRST[(n + 3) % 8]
+        profiles.append(person(first, word, **home))
+        profiles.append(person(second, word, **home))
+    for n, word in enumerate(_WORDS):
+        email = {"EmailAddress": f"{word}.{n}@example.com"}
+        profiles.append(person(_FIRST[n % 8], f"{word}son", **email))
+        profiles.append(person(_FIRST[n % 8], f"{word}son", **email))
+    return with_ids(profiles)
+
+
+def test_business_name_variants_at_one_site_match_in_a_trained_run() -> None:
+    """An organisation listed under two names at one address and phone is one group."""
+    profiles = _mixed_profiles()
+    options = {"min_training_profiles": 2, "u_sample_size": 2_000}
+
+    groups = {frozenset(g.profile_ids) for g in pm.find_matches(profiles, **options)}
+
+    sites = [
+        frozenset({profiles[k]["ProfileId"], profiles[k + 1]["ProfileId"]})
+        for k in range(0, 2 * len(_WORDS), 2)
+    ]
+    assert set(sites) <= groups
+
+
+def test_households_stay_apart_beside_business_name_variants() -> None:
+    """Two people of one household are no group though organisations share sites."""
+    profiles = _mixed_profiles()
+    options = {"min_training_profiles": 2, "u_sample_size": 2_000}
+
+    groups = {frozenset(g.profile_ids) for g in pm.find_matches(profiles, **options)}
+
+    start = 2 * len(_WORDS)
+    households = {
+        frozenset({profiles[k]["ProfileId"], profiles[k + 1]["ProfileId"]})
+        for k in range(start, start + 2 * len(_WORDS), 2)
+    }
+    assert set() == households & groups

@@ -178,3 +178,60 @@ def test_unrelated_prior_falls_with_profiles_above_the_floor() -> None:
     assert math.isclose(
         model.prior_weight - math.log2(10), model.prior_weight_among(10 * floor)
     )
+
+
+def test_em_reads_business_name_variants_at_one_site_as_duplicates() -> None:
+    """Business names written differently at one phone and address score high."""
+    counts = {
+        vector(name="exact", email="exact", phone="exact", address="exact"): 300,
+        vector(name="else", email="else", phone="exact", address="exact"): 200,
+        vector(name="exact", email="else", phone="else", address="else"): 5000,
+        vector(name="exact", phone="exact", address="exact"): 300,
+        vector(name="business_loose", phone="exact", address="exact"): 600,
+        vector(name="business_close", phone="exact", address="close"): 300,
+        vector(name="business_loose", phone="else", address="same_area"): 600,
+        vector(name="business_else", phone="else", address="same_area"): 600,
+    }
+
+    model = train_em(counts, u=DEFAULT_MODEL.u, iterations=50, tolerance=1e-6)
+    scorer = Scorer(model)
+
+    household = vector(name="else", email="else", phone="exact", address="exact")
+    variant = vector(name="business_loose", phone="exact", address="exact")
+    assert scorer.probability(household) < 0.5 < scorer.probability(variant)
+
+
+def test_household_class_takes_business_name_levels_from_random_pairs() -> None:
+    """On business name levels the household class keeps u, whatever EM sees."""
+    u = {
+        family: (1.0, *(p / sum(DEFAULT_MODEL.u[family][1:]) for p in levels[1:]))
+        for family, levels in DEFAULT_MODEL.u.items()
+    }
+    counts = {
+        vector(name="business_loose", phone="exact", address="exact"): 300,
+        vector(name="business_else", phone="exact", address="exact"): 20,
+        vector(name="surname_only", phone="exact", address="exact"): 100,
+        vector(name="business_loose", phone="else"): 500,
+    }
+
+    model = train_em(counts, u=u, iterations=20, tolerance=1e-6)
+
+    assert model.h is not None
+    for name in ("business_close", "business_loose", "business_else"):
+        index = level("name", name)
+        assert math.isclose(u["name"][index], model.h["name"][index])
+    assert 0.0 == model.h["name"][level("name", "exact")]
+
+
+def test_parameters_stored_before_business_levels_read_back() -> None:
+    """A stored model without business levels reads them from the person levels."""
+    data = json.loads(json.dumps(DEFAULT_MODEL.to_dict()))
+    person_levels = [name for name in LEVELS["name"] if not name.startswith("busi")]
+    keep = [LEVELS["name"].index(name) for name in person_levels]
+    for key in ("M", "U", "R"):
+        data[key]["name"] = [data[key]["name"][i] for i in keep]
+    data["Levels"]["name"] = person_levels
+
+    model = ModelParameters.from_dict(data)
+
+    assert DEFAULT_MODEL == model

@@ -39,6 +39,11 @@ LEVELS: dict[str, tuple[str, ...]] = {
         "surname_only",
         "suffix_conflict",
         "else",
+        "business_reordered",
+        "business_close",
+        "business_loose",
+        "business_shared_word",
+        "business_else",
     ),
     "email": (
         "missing",
@@ -54,7 +59,22 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "birth_date": ("missing", "exact", "day_month_swapped", "one_digit", "else"),
     "account": ("missing", "exact", "one_edit", "else"),
 }
-"""Comparison levels per family, in the order they are tried."""
+"""Comparison levels per family, in the order they are tried.
+
+Names have two sets of levels below "exact": person names (first and last
+name) and business names (compared as text; also a person name met by a
+business name alone). Both kinds can differ while the profiles share a phone
+and an address, but they differ in different ways: people of one household
+have different first names, often under one surname, while an organisation
+listed twice is written differently (an abbreviation, its operator's name
+added) and organisations that truly share a site (the restaurants of one
+hotel) have names with nothing in common. Separate levels let the confidence
+model weigh each kind on its own, so that its household class reads person
+names as households and business names only as unlike as random pairs' (see
+``profilematch._score``). Identical names share the one "exact" level: they
+are never a household, and the term-frequency weakening of a shared name
+reads that level.
+"""
 
 MISSING = 0
 EXACT = 1
@@ -67,10 +87,21 @@ _NAME_LOOSE = 0.80
 _BUSINESS_CLOSE = 0.92
 _BUSINESS_LOOSE = 0.85
 _LOCAL_CLOSE = 0.90
+# Words that two unrelated organisations' names share without telling anything.
+_FILLER_WORDS = frozenset(["and", "the", "inc", "llc", "ltd", "corp", "for"])
 _STREET_CLOSE = 0.90
 
 _N = {family: {name: i for i, name in enumerate(LEVELS[family])} for family in FAMILIES}
 _NAME = _N["name"]
+_PERSON_LEVELS = tuple(
+    _NAME[x] for x in ("reordered", "close", "loose", "else", "else")
+)
+_BUSINESS_LEVELS = tuple(
+    _NAME[f"business_{x}"]
+    for x in ("reordered", "close", "loose", "shared_word", "else")
+)
+BUSINESS_NAME_LEVELS = frozenset(_BUSINESS_LEVELS)
+"""Name levels of two differing names of which at least one is a business name."""
 _EMAIL = _N["email"]
 _PHONE = _N["phone"]
 _ADDRESS = _N["address"]
@@ -129,7 +160,8 @@ def conflicting(a: ProfileFeatures, b: ProfileFeatures, vector: Vector) -> bool:
     surname with first names that differ (neither close, nor nickname, nor
     initial) while neither the birth date nor the account number agrees:
     household members share a surname, phones, addresses and even emails, but
-    not a first name. Business names are exempt.
+    not a first name. Business names are exempt: both levels that veto are
+    person name levels, which a pair with a business name never gets.
     """
     name = vector[0]
     if name == _NAME["suffix_conflict"]:
@@ -227,7 +259,7 @@ def _compare_partial(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str |
     parts_a = [part for part in (a.first, a.last) if part]
     parts_b = [part for part in (b.first, b.last) if part]
     if not parts_a or not parts_b:
-        return _compare_text(a.tokens, b.tokens)
+        return _compare_text(a.tokens, b.tokens, business=False)
     if any(
         x == y or _jw(x, y) >= _NAME_CLOSE or sorted(x) == sorted(y)
         for x in parts_a
@@ -240,23 +272,33 @@ def _compare_partial(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str |
 
 
 def _compare_text(
-    tokens_a: Sequence[str], tokens_b: Sequence[str]
+    tokens_a: Sequence[str], tokens_b: Sequence[str], *, business: bool = True
 ) -> tuple[int, str | None]:
-    """Comparison level of two names as token strings (business names)."""
+    """Comparison level of two names as token strings.
+
+    Args:
+        tokens_a: Name tokens of one profile.
+        tokens_b: Name tokens of the other profile.
+        business: Give the business name levels (else the person name levels,
+            for person names too incomplete to split into first and last).
+    """
+    levels = _BUSINESS_LEVELS if business else _PERSON_LEVELS
     text_a, text_b = " ".join(tokens_a), " ".join(tokens_b)
     if text_a == text_b:
         return EXACT, text_a
     if sorted(tokens_a) == sorted(tokens_b):
-        return _NAME["reordered"], None
+        return levels[0], None
 
     similarity = _jw(text_a, text_b)
     if similarity >= _BUSINESS_CLOSE:
-        return _NAME["close"], None
+        return levels[1], None
     set_a, set_b = set(tokens_a), set(tokens_b)
     overlap = len(set_a & set_b) / len(set_a | set_b)
     if similarity >= _BUSINESS_LOOSE or overlap >= 0.5:
-        return _NAME["loose"], None
-    return _NAME["else"], None
+        return levels[2], None
+    if any(len(word) >= 3 and word not in _FILLER_WORDS for word in set_a & set_b):
+        return levels[3], None
+    return levels[4], None
 
 
 def _middle_conflict(middle_a: str | None, middle_b: str | None) -> bool:

@@ -20,6 +20,13 @@ namesakes outnumber households, as they do in a large input. ``m``, ``r``,
 pairs, run on the counts of distinct comparison vectors (a few hundred,
 whatever the number of pairs), with ``u`` held at its random-pair estimate.
 
+Business names have comparison levels of their own (see
+``profilematch._compare.LEVELS``), and on those the household class is not
+trained: it keeps the levels of random pairs. Organisations that share a site
+have names as unlike as any two, while one organisation listed twice writes its
+name differently; a household class free to learn business names takes the
+second for the first, and reads every such duplicate as two organisations.
+
 Exact levels of name, email and phone are weakened by how common the shared
 value is: agreement on a switchboard number, a family email or a role address
 (info@) is weaker evidence than agreement on a value only one person has.
@@ -35,7 +42,15 @@ from typing import Any
 
 import attrs
 
-from profilematch._compare import EXACT, FAMILIES, LEVELS, MISSING, Vector, compare
+from profilematch._compare import (
+    BUSINESS_NAME_LEVELS,
+    EXACT,
+    FAMILIES,
+    LEVELS,
+    MISSING,
+    Vector,
+    compare,
+)
 from profilematch._features import ProfileFeatures
 
 # Smallest probability a level may take, so that no weight is infinite.
@@ -207,12 +222,20 @@ class ModelParameters:
     def from_dict(cls, data: Mapping[str, Any]) -> ModelParameters:
         """Read parameters written by :meth:`to_dict`.
 
+        Parameters stored before the business name levels existed read back
+        with each business level taking the stored value of the person level
+        it refines, so such a model scores as it did when it was trained.
+
         Raises:
             ValueError: A family or level is missing or of the wrong length.
         """
+        stored_levels = data.get("Levels", {})
 
         def table(key: str) -> dict[str, tuple[float, ...]]:
-            return {family: tuple(map(float, v)) for family, v in data[key].items()}
+            return {
+                family: _by_level_name(family, v, stored_levels.get(family))
+                for family, v in data[key].items()
+            }
 
         return cls(
             prior=float(data["Prior"]),
@@ -251,6 +274,42 @@ class ModelParameters:
         return "\n".join(lines)
 
 
+# The person name level each business name level refines, for parameters
+# stored before the business levels existed.
+_REFINES = {
+    "business_reordered": "reordered",
+    "business_close": "close",
+    "business_loose": "loose",
+    "business_shared_word": "else",
+    "business_else": "else",
+}
+
+
+def _by_level_name(
+    family: str, values: Sequence[Any], names: Sequence[str] | None
+) -> tuple[float, ...]:
+    """Stored level probabilities in the order of LEVELS, matched by level name.
+
+    A level the stored names lack takes the value of the level it refines;
+    without stored names, or with a level that cannot be filled, the values
+    are kept as stored (and the length check reports them).
+    """
+    probabilities = tuple(map(float, values))
+    if names is None or list(names) == list(LEVELS.get(family, ())):
+        return probabilities
+    if len(names) != len(probabilities):
+        return probabilities
+
+    stored = dict(zip(names, probabilities, strict=True))
+    filled = [
+        stored.get(level, stored.get(_REFINES.get(level, "")))
+        for level in LEVELS[family]
+    ]
+    if any(value is None for value in filled):
+        return probabilities
+    return tuple(value for value in filled if value is not None)
+
+
 def _clamp(probability: float) -> float:
     return min(max(probability, _EPSILON), 1 - _EPSILON)
 
@@ -277,13 +336,18 @@ def _table(values: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]
 # customers_synthetic (benchmarks/accuracy.py), rounded, then given plausible
 # m for levels that set never shows among its duplicates (a different address,
 # swapped day and month, an account number), so that they weigh as evidence
-# rather than as near-proof against a match.
+# rather than as near-proof against a match. That set has no business names:
+# each business name level repeats the m, u and r of the person level of the
+# same name, so a business pair weighs as the same level of a person pair.
 DEFAULT_MODEL = ModelParameters(
     prior=0.0873,
     related_prior=0.904,
     m=_table(
         {
-            "name": (1, 0.355, 0.0166, 0.286, 0.104, 0.164, 0.0618, 0.000124, 0.0126),
+            "name": (
+                *(1, 0.355, 0.0166, 0.286, 0.104, 0.164, 0.0618, 0.000124, 0.0126),
+                *(0.0166, 0.286, 0.104, 0.0126, 0.0126),
+            ),
             "email": (1, 0.644, 0.0467, 0.0187, 0.062, 0.0696, 0.159),
             "phone": (1, 0.606, 0.0285, 0.019, 0.00951, 0.337),
             "address": (1, 0.7, 0.1, 0.05, 0.15),
@@ -294,15 +358,8 @@ DEFAULT_MODEL = ModelParameters(
     u=_table(
         {
             "name": (
-                1,
-                5.75e-05,
-                7.5e-06,
-                3.25e-05,
-                0.00478,
-                7.25e-05,
-                0.00382,
-                2.5e-06,
-                0.991,
+                *(1, 5.75e-05, 7.5e-06, 3.25e-05, 0.00478, 7.25e-05, 0.00382),
+                *(2.5e-06, 0.991, 7.5e-06, 3.25e-05, 0.00478, 0.991, 0.991),
             ),
             "email": (1, 0.000127, 3.26e-06, 3.26e-06, 6.2e-05, 0.00044, 0.999),
             "phone": (1, 0.000473, 2.75e-05, 2.75e-05, 2.14e-05, 0.999),
@@ -314,15 +371,8 @@ DEFAULT_MODEL = ModelParameters(
     r=_table(
         {
             "name": (
-                1,
-                0.00198,
-                5.19e-05,
-                0.0025,
-                0.112,
-                0.011,
-                0.081,
-                0.000999,
-                0.791,
+                *(1, 0.00198, 5.19e-05, 0.0025, 0.112, 0.011, 0.081, 0.000999),
+                *(0.791, 5.19e-05, 0.0025, 0.112, 0.791, 0.791),
             ),
             "email": (1, 9.97e-05, 1e-05, 1e-05, 0.0148, 0.0126, 0.972),
             "phone": (1, 0.127, 0.00573, 0.00645, 0.0001, 0.861),
@@ -435,6 +485,8 @@ def train_em(
                 new = _normalized(table_sums[family])
                 if new is None:
                     continue
+                if k == _HOUSEHOLD and family == "name":
+                    new = _household_names(new, tables[3]["name"])
                 change = max(
                     change,
                     *(abs(a - b) for a, b in zip(new, table[family], strict=True)),
@@ -456,8 +508,22 @@ def train_em(
 
 _NAME_AGREES = frozenset(
     LEVELS["name"].index(level)
-    for level in ("exact", "reordered", "close", "nickname_or_initial")
+    for level in (
+        "exact",
+        "reordered",
+        "close",
+        "nickname_or_initial",
+        "business_reordered",
+        "business_close",
+    )
 )
+# Name levels of a pair that may start as a household: person names that
+# differ, no name, or business names that share nothing (see _household_names).
+_HOUSEHOLD_START = frozenset(
+    level
+    for level in range(len(LEVELS["name"]))
+    if level not in _NAME_AGREES and level not in BUSINESS_NAME_LEVELS
+) | {LEVELS["name"].index("business_else")}
 _CONTACT = tuple(FAMILIES.index(family) for family in ("email", "phone", "address"))
 _PERSONAL = ("birth_date", "account")
 _PERSONAL_INDEX = tuple(FAMILIES.index(family) for family in _PERSONAL)
@@ -473,11 +539,12 @@ def _seed(
     """Starting m, r, h, u and priors from a rough labelling of candidate pairs.
 
     A pair whose names agree and that shares one more attribute exactly starts
-    as a match; a pair whose names differ (or are missing) but that shares an
-    email, a phone or an address exactly, and neither a birth date nor an
-    account number, starts as a household; every other
-    candidate pair starts as related (it shares a blocking key, so it is not a
-    random pair); the unrelated class starts empty, with the u of random pairs.
+    as a match; a pair whose person names differ (or are missing), or whose
+    business names share no word, but that shares an email, a phone or an
+    address exactly, and neither a birth date nor an account number, starts as
+    a household; every other candidate pair starts as related (it shares a
+    blocking key, so it is not a random pair); the unrelated class starts
+    empty, with the u of random pairs.
     """
     sums = [{family: [0.0] * len(LEVELS[family]) for family in FAMILIES} for _ in "mrh"]
     counts = [0, 0, 0]
@@ -487,7 +554,7 @@ def _seed(
         personal = any(vector[index] == EXACT for index in _PERSONAL_INDEX)
         if vector[0] in _NAME_AGREES and shared:
             k = 0
-        elif vector[0] not in _NAME_AGREES and contact and not personal:
+        elif vector[0] in _HOUSEHOLD_START and contact and not personal:
             k = 2
         else:
             k = 1
@@ -501,10 +568,50 @@ def _seed(
         f: list(u[f]) if f in _PERSONAL else _normalized(sums[2][f]) or list(u[f])
         for f in FAMILIES
     }
+    h["name"] = _household_names(h["name"], u["name"])
     u_start = {f: list(u[f]) for f in FAMILIES}
     total = sum(counts)
     priors = [max(c / total, 0.01) for c in counts] + [0.01]
     return [m, r, h, u_start], priors
+
+
+def _household_names(
+    trained: Sequence[float], random_pairs: Sequence[float]
+) -> list[float]:
+    """Name level probabilities of the household class.
+
+    People of one household have different first names and often one surname,
+    and EM learns how their person names compare (``trained``). Organisations
+    at one address or phone (the restaurants of one hotel) have names as unlike
+    as any two organisations' names, so on business name levels the class keeps
+    the levels of random pairs: a business name written differently but alike
+    (an abbreviation, the operator's name added) then counts for one
+    organisation, as it does against random pairs, and mostly names that share
+    nothing read as two. No household has one name twice, so "exact" gets
+    nothing.
+
+    Args:
+        trained: Name level probabilities learned for households (any mass on
+            business levels or "exact" is dropped).
+        random_pairs: Name level probabilities of random pairs (u).
+
+    Returns:
+        Probabilities summing to 1 over the non-missing levels.
+    """
+    # The built-in u repeats person levels on business levels, so it is no
+    # distribution; shares of its total are.
+    total = sum(random_pairs[1:])
+    business = sum(random_pairs[i] for i in BUSINESS_NAME_LEVELS) / total
+    person = [
+        0.0 if i in BUSINESS_NAME_LEVELS or i == EXACT else p
+        for i, p in enumerate(trained)
+    ]
+    mass = sum(person[1:])
+    scale = (1.0 - business) / mass if mass > 0 else 0.0
+    return [1.0] + [
+        random_pairs[i] / total if i in BUSINESS_NAME_LEVELS else p * scale
+        for i, p in enumerate(person[1:], start=1)
+    ]
 
 
 def _normalized(sums: Sequence[float]) -> list[float] | None:
