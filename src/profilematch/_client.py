@@ -21,9 +21,10 @@ import attrs
 import phonenumbers
 
 from profilematch import _jobs
+from profilematch._compare import compare
 from profilematch._config import check_region, get_default_region
 from profilematch._errors import BadRequestException, ResourceNotFoundException
-from profilematch._features import profile_features
+from profilematch._features import ProfileFeatures, profile_features
 from profilematch._io import read_profiles
 from profilematch._jobs import JobReport, JobsPage, Progress
 from profilematch._matcher import Explanation, MatchOptions, explain
@@ -51,7 +52,7 @@ from profilematch._paging import (
     encode_token,
 )
 from profilematch._parallel import ordered_map, worker_count
-from profilematch._score import ModelParameters
+from profilematch._score import KnownCounts, ModelParameters, TermFrequencies
 from profilematch._store import (
     DomainRecord,
     ProfileRecord,
@@ -1294,7 +1295,10 @@ class Client:
         The pair is scored with the model trained by the domain's latest job
         that stored one (or by ``job_id``), so the explanation shows the same
         comparison levels and match weights that produced the match groups.
-        Before any job ran, the built-in model is used.
+        Before any job ran, the built-in model is used. The shared name, email
+        and phone values are counted over the domain's stored profiles, and a
+        household or suffix veto is reported, so the probability is the one a
+        job over the profiles stored now gives the pair.
 
         Args:
             domain_name: the domain.
@@ -1319,8 +1323,8 @@ class Client:
             >>> 0.0 <= client.explain_match("retail", a, b).probability <= 1.0
             True
         """
-        first = self.get_profile(domain_name, profile_id_a)
-        second = self.get_profile(domain_name, profile_id_b)
+        first = self._stored_features(domain_name, profile_id_a)
+        second = self._stored_features(domain_name, profile_id_b)
         if job_id is not None:
             job = _jobs.get_job(self._store, domain_name, job_id)
             stored = self._store.get_job(domain_name, job_id).model_json
@@ -1332,12 +1336,77 @@ class Client:
         else:
             stored = self._store.latest_model_json(domain_name)
         options = MatchOptions(default_region=self.region)
+        counts = self._value_counts(domain_name, first, second)
         if stored is None:
-            return explain(first, second, options=options)
+            return explain(first, second, options=options, counts=counts)
 
         model = ModelParameters.from_dict(json.loads(stored))
 
-        return explain(first, second, model=model, options=options)
+        return explain(first, second, model=model, options=options, counts=counts)
+
+    def _stored_features(self, domain_name: str, profile_id: str) -> ProfileFeatures:
+        """The features a job compares for a stored profile.
+
+        Raises:
+            BadRequestException: the domain name or profile id breaks its rules.
+            ResourceNotFoundException: no such domain or profile.
+        """
+        _checked(DomainName=domain_name, ProfileId=profile_id)
+        record = self._store.get_profile(domain_name, profile_id)
+
+        if record.features_json is None:
+            profile = _profile_from_record(record)
+            return profile_features(profile, default_region=self.region)
+        features = ProfileFeatures.from_json(record.features_json)
+        return attrs.evolve(features, profile_id=profile_id)
+
+    def _value_counts(
+        self, domain_name: str, first: ProfileFeatures, second: ProfileFeatures
+    ) -> KnownCounts:
+        """How many stored profiles hold the name, email and phone two profiles share.
+
+        The same counts a job takes over every profile's features, taken by
+        queries instead. A phone in E.164 is a search key written from the
+        features at ingest, so an indexed lookup counts it. The email and
+        full name search keys are the raw values case-folded (display names,
+        accents and titles kept), not the canonical values the features hold,
+        so names, emails and local phones are counted from the features of
+        the profiles whose features JSON contains the value (one pass in SQL,
+        parsing only those rows).
+        """
+        _, exact = compare(first, second)
+        counts: dict[tuple[str, str], int] = {}
+        scanned: list[tuple[str, str]] = []
+        texts: list[str] = []
+        for family, value in zip(("name", "email", "phone"), exact, strict=True):
+            if value is None:
+                continue
+            if family == "phone" and value.startswith("+"):
+                held = self._store.count_key_holders(domain_name, "_phone", value)
+                counts[family, value] = held
+                continue
+            scanned.append((family, value))
+            # Every word of a shared name is inside the first or last name (or
+            # the business name tokens) of each profile holding it.
+            word = max(value.split(), key=len) if family == "name" else value
+            texts.append(json.dumps(word, ensure_ascii=False)[1:-1])
+
+        holders = []
+        for profile_id, features_json, raw in self._store.features_containing(
+            domain_name, texts
+        ):
+            if features_json is not None:
+                holders.append(ProfileFeatures.from_json(features_json))
+            elif raw is not None:
+                profile = Profile.from_dict({**raw, "ProfileId": profile_id})
+                holders.append(profile_features(profile, default_region=self.region))
+        frequencies = TermFrequencies(holders)
+        for family, value in scanned:
+            counts[family, value] = frequencies.counts[family].get(value, 1)
+
+        return KnownCounts(
+            profiles=self._store.count_profiles(domain_name), counts=counts
+        )
 
     def merge_profiles(
         self,

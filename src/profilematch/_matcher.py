@@ -41,8 +41,10 @@ from profilematch._score import (
     ModelParameters,
     Scorer,
     TermFrequencies,
+    ValueCounts,
     combine,
     estimate_u,
+    is_role_email,
     probability,
     train_em,
 )
@@ -486,6 +488,33 @@ class FamilyExplanation:
     household_match_weight: float = 0.0
 
 
+@attrs.frozen
+class ValueAdjustment:
+    """How a shared name, email or phone value weakened an exact level.
+
+    Attributes:
+        family: ``name``, ``email`` or ``phone``.
+        value: The canonical value both profiles hold ("first last" for a
+            person name, E.164 for a phone).
+        profiles: How many profiles hold it, as scoring counts them (a role
+            email at least ROLE_ACCOUNT_COUNT); None when no counts were given.
+        role_email: The value is a role address (info@, sales@).
+        adjustment: Change of the combined match weight (0 or negative).
+    """
+
+    family: str
+    value: str
+    profiles: int | None
+    role_email: bool
+    adjustment: float
+
+
+VETO_SUFFIX = "suffix: the generational suffixes differ"
+"""Why a pair is never linked: Sr. and Jr. (see ``conflicting``)."""
+VETO_HOUSEHOLD = "household: one surname, other first names, no shared birth date"
+"""Why a pair is never linked: a household (see ``conflicting``)."""
+
+
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.3g}"
 
@@ -495,9 +524,16 @@ class Explanation:
     """Per family: level, m, u, r, h and match weights; then totals and probability.
 
     ``match_weight``, ``related_match_weight`` and ``household_match_weight``
-    are the priors plus the sums of the family weights; ``combined_weight`` is
-    the posterior log2 odds of a match against every kind of non-match, and
-    ``probability`` its probability (before term-frequency adjustment).
+    are the priors plus the sums of the family weights. ``adjustments`` lists,
+    per exact name, email or phone level, the shared value, how many profiles
+    hold it and how much that weakens the evidence (``adjustment_weight`` is
+    their sum). ``combined_weight`` is the posterior log2 odds of a match
+    against every kind of non-match, adjustments included, and ``probability``
+    the probability a job gives the pair: 0 when ``vetoed`` names a reason the
+    two cannot be one person (see :func:`~profilematch._compare.conflicting`).
+    ``counted_profiles`` is the number of profiles the values were counted
+    over, None when no counts were given (the weights are then the model's
+    own).
     """
 
     families: tuple[FamilyExplanation, ...]
@@ -509,6 +545,10 @@ class Explanation:
     probability: float
     household_prior_weight: float = 0.0
     household_match_weight: float = 0.0
+    adjustments: tuple[ValueAdjustment, ...] = ()
+    adjustment_weight: float = 0.0
+    counted_profiles: int | None = None
+    vetoed: str | None = None
 
     def _rows(self) -> list[tuple[str, ...]]:
         rows: list[tuple[str, ...]] = [
@@ -553,6 +593,33 @@ class Explanation:
         )
         return rows
 
+    def _adjustment_rows(self) -> list[tuple[str, ...]]:
+        return [
+            (
+                item.family,
+                item.value + (" (role email)" if item.role_email else ""),
+                "-" if item.profiles is None else str(item.profiles),
+                f"{item.adjustment:.2f}",
+            )
+            for item in self.adjustments
+        ]
+
+    def _notes(self) -> list[str]:
+        """Lines on how the shared values were counted and on the veto."""
+        notes = []
+        if self.adjustments and self.counted_profiles is None:
+            notes.append(
+                "shared values not counted: exact levels keep the model's weights"
+            )
+        elif self.adjustments:
+            notes.append(
+                f"shared values counted over {self.counted_profiles} profiles: "
+                f"adjustment {self.adjustment_weight:.2f}, in the combined weight"
+            )
+        if self.vetoed:
+            notes.append(f"vetoed, {self.vetoed}: never linked, probability 0")
+        return notes
+
     def __str__(self) -> str:
         widths = (11, 25, 9, 9, 9, 9, 13, 11, 13)
         lines = [
@@ -565,19 +632,45 @@ class Explanation:
         lines[-1] += (
             f"  combined {self.combined_weight:.2f}  probability {self.probability:.4f}"
         )
+        if self.adjustments:
+            shared = self._adjustment_rows()
+            value_width = max(25, *(len(row[1]) for row in shared))
+            lines.append("")
+            lines.extend(
+                " ".join(
+                    f"{cell:<{w}}" if i < 2 else f"{cell:>{w}}"
+                    for i, (cell, w) in enumerate(
+                        zip(row, (11, value_width, 9, 11), strict=True)
+                    )
+                )
+                for row in [_ADJUSTMENT_COLUMNS, *shared]
+            )
+        lines.extend(self._notes())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        header = "".join(f"<th>{name}</th>" for name in _EXPLANATION_COLUMNS)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-            for row in self._rows()
-        )
-        return (
-            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+        parts = [_html_table(_EXPLANATION_COLUMNS, self._rows())]
+        if self.adjustments:
+            parts.append(_html_table(_ADJUSTMENT_COLUMNS, self._adjustment_rows()))
+        parts.extend(f"<p>{html.escape(note)}</p>" for note in self._notes())
+        parts.append(
             f"<p>combined match weight {self.combined_weight:.2f}, "
             f"probability {self.probability:.4f}</p>"
         )
+        return "".join(parts)
+
+
+_ADJUSTMENT_COLUMNS = ("shared", "value", "profiles", "adjustment")
+
+
+def _html_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """An HTML table of text cells, escaped."""
+    header = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _to_features(
@@ -589,29 +682,67 @@ def _to_features(
     return profile_features(profile, default_region=options.default_region)
 
 
+def _veto(a: ProfileFeatures, b: ProfileFeatures, vector: Vector) -> str | None:
+    """Why a job never links the pair, or None when it may."""
+    if not conflicting(a, b, vector):
+        return None
+    if LEVELS["name"][vector[0]] == "suffix_conflict":
+        return VETO_SUFFIX
+    return VETO_HOUSEHOLD
+
+
+def _adjustments(
+    scorer: Scorer, exact: Sequence[str | None], counts: ValueCounts | None
+) -> tuple[ValueAdjustment, ...]:
+    """Per shared name, email and phone value, its count and weight change."""
+    found = []
+    for family, value in zip(("name", "email", "phone"), exact, strict=True):
+        if value is None:
+            continue
+        role = family == "email" and is_role_email(value)
+        if counts is None:
+            found.append(ValueAdjustment(family, value, None, role, 0.0))
+            continue
+        # The same cap as the counts a job keeps per candidate pair.
+        held = min(counts.count(family, value), _COUNT_CAP)
+        change = scorer.count_adjustment(FAMILIES.index(family), held)
+        found.append(ValueAdjustment(family, value, held, role, change))
+    return tuple(found)
+
+
 def explain(
     a: ProfileFeatures | Profile | Mapping[str, Any],
     b: ProfileFeatures | Profile | Mapping[str, Any],
     *,
     model: ModelParameters = DEFAULT_MODEL,
     options: MatchOptions = MatchOptions(),
+    counts: ValueCounts | None = None,
 ) -> Explanation:
     """Explain the score of two profiles, family by family.
 
-    Exact levels are not weakened by term frequency here, since that depends
-    on the other profiles of a run; the weights are the model's own.
+    With ``counts`` (how many profiles hold each name, email and phone value,
+    such as :class:`~profilematch._score.TermFrequencies` over the profiles of
+    a run), exact levels are weakened by how common the shared value is and
+    the prior is the one for that many profiles, as a job scores the pair.
+    Without, the weights are the model's own and the prior is the one for the
+    profiles it was trained on. Either way a pair the job never links (a
+    household, conflicting generational suffixes) is reported in ``vetoed``
+    and gets probability 0.
 
     Args:
         a: One profile (features, a Profile or a PascalCase dict).
         b: The other profile.
         model: The model to score with (a job's trained model, or the default).
         options: Options whose default region applies to phones.
+        counts: Something with ``profiles`` and ``count(family, value)``, the
+            interface the scorer reads; None leaves values uncounted.
 
     Returns:
         The explanation; ``str()`` is a terminal table, and notebooks show an
         HTML table.
     """
-    vector, _ = compare(_to_features(a, options), _to_features(b, options))
+    first, second = _to_features(a, options), _to_features(b, options)
+    vector, exact = compare(first, second)
     rows = []
     for family, level in zip(FAMILIES, vector, strict=True):
         present = level != MISSING
@@ -628,21 +759,30 @@ def explain(
                 household_match_weight=model.household_weight(family, level),
             )
         )
-    # The same weights as scoring a run of the model's own size.
-    prior_weight = model.prior_weight_among(model.profiles)
-    against = Scorer(model).vector_weights(vector)
-    combined = combine(*against)
+
+    # The scorer a job builds: with counts, its prior is the one for the
+    # profiles counted; without, the one for the model's own size.
+    scorer = Scorer(model, counts)
+    against = scorer.vector_weights(vector)
+    adjustments = _adjustments(scorer, exact, counts)
+    adjustment_weight = sum(item.adjustment for item in adjustments)
+    combined = combine(*against) + adjustment_weight
+    vetoed = _veto(first, second, vector)
     household_prior = model.household_prior_weight if model.h else 0.0
     return Explanation(
         families=tuple(rows),
-        prior_weight=prior_weight,
+        prior_weight=scorer.prior_weight,
         related_prior_weight=model.related_prior_weight,
         match_weight=against[0],
         related_match_weight=against[1],
         combined_weight=combined,
-        probability=probability(combined),
+        probability=0.0 if vetoed else probability(combined),
         household_prior_weight=household_prior,
         household_match_weight=against[2] if len(against) > 2 else 0.0,
+        adjustments=adjustments,
+        adjustment_weight=adjustment_weight,
+        counted_profiles=None if counts is None else counts.profiles,
+        vetoed=vetoed,
     )
 
 
@@ -652,6 +792,7 @@ __all__ = [
     "MatchOptions",
     "MatchResult",
     "MatchStats",
+    "ValueAdjustment",
     "explain",
     "find_matches",
     "match_features",

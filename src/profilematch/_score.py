@@ -38,7 +38,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -623,6 +623,57 @@ def _normalized(sums: Sequence[float]) -> list[float] | None:
     return [1.0] + [(s + 1e-3) / (mass + 1e-3 * len(present)) for s in present]
 
 
+def is_role_email(address: str) -> bool:
+    """Whether an address belongs to a desk (info@, sales@), not to a person.
+
+    Args:
+        address: A canonical email address.
+
+    Returns:
+        True when its local part is one of ROLE_LOCAL_PARTS.
+    """
+    return address.partition("@")[0] in ROLE_LOCAL_PARTS
+
+
+class ValueCounts(Protocol):
+    """How many profiles hold a name, email or phone value.
+
+    ``profiles`` is the number of profiles counted over; ``count(family,
+    value)`` is the number holding the value (1 when not repeated), with a role
+    email counting as held by at least ROLE_ACCOUNT_COUNT.
+    """
+
+    @property
+    def profiles(self) -> int:
+        """Number of profiles counted over."""
+        ...
+
+    def count(self, family: str, value: str) -> int:
+        """Number of profiles holding the value (1 when not repeated)."""
+        ...
+
+
+@attrs.frozen
+class KnownCounts:
+    """Counts of a few values, taken elsewhere (such as a store's query).
+
+    Attributes:
+        profiles: Number of profiles counted over.
+        counts: Per ``(family, value)``, the number of profiles holding it; a
+            value not listed counts as held by one.
+    """
+
+    profiles: int
+    counts: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
+
+    def count(self, family: str, value: str) -> int:
+        """Number of profiles holding the value, as :meth:`TermFrequencies.count`."""
+        count = self.counts.get((family, value), 1)
+        if family == "email" and is_role_email(value):
+            return max(count, ROLE_ACCOUNT_COUNT)
+        return count
+
+
 class TermFrequencies:
     """How many profiles hold each name, email and phone value."""
 
@@ -657,7 +708,7 @@ class TermFrequencies:
         ROLE_ACCOUNT_COUNT profiles.
         """
         count = self.counts[family].get(value, 1)
-        if family == "email" and value.partition("@")[0] in ROLE_LOCAL_PARTS:
+        if family == "email" and is_role_email(value):
             return max(count, ROLE_ACCOUNT_COUNT)
         return count
 
@@ -673,7 +724,7 @@ class Scorer:
     """
 
     def __init__(
-        self, model: ModelParameters, frequencies: TermFrequencies | None = None
+        self, model: ModelParameters, frequencies: ValueCounts | None = None
     ) -> None:
         self.model = model
         self.frequencies = frequencies

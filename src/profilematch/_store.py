@@ -1017,6 +1017,58 @@ class Store:
 
         return [row[0] for row in rows]
 
+    def count_key_holders(self, domain: str, key_name: str, key_value: str) -> int:
+        """Return how many profiles hold one search key (an indexed lookup).
+
+        Args:
+            domain: the domain.
+            key_name: the key's name, such as ``_phone``.
+            key_value: the stored key value, as written at ingest.
+        """
+        with self.snapshot() as connection:
+            row = connection.execute(
+                "SELECT COUNT(DISTINCT profile_id) FROM profile_keys "
+                "WHERE domain_name = ? AND key_name = ? AND key_value = ?",
+                (domain, key_name, key_value),
+            ).fetchone()
+
+        return int(row[0])
+
+    def features_containing(
+        self, domain: str, texts: Sequence[str]
+    ) -> list[tuple[str, str | None, dict[str, Any] | None]]:
+        """Return the profiles whose features JSON contains any of the texts.
+
+        One pass over the domain's profiles in SQL; only the rows that hold a
+        text come back, so the caller parses a few features, not all. A
+        profile stored without features comes back too, with its raw profile,
+        since what its features would hold is not known here.
+
+        Args:
+            domain: the domain.
+            texts: substrings of the features JSON; a row holding one matches.
+
+        Returns:
+            ``(profile_id, features_json, raw)`` per row; ``raw`` (the profile
+            in the service's shape) only when ``features_json`` is None.
+        """
+        if not texts:
+            return []
+
+        contains = " OR ".join("instr(features_json, ?) > 0" for _ in texts)
+        with self.snapshot() as connection:
+            rows = connection.execute(
+                "SELECT profile_id, features_json, "
+                "CASE WHEN features_json IS NULL THEN raw_json END FROM profiles "
+                f"WHERE domain_name = ? AND (features_json IS NULL OR {contains})",
+                (domain, *texts),
+            ).fetchall()
+
+        return [
+            (row[0], row[1], None if row[2] is None else json.loads(row[2]))
+            for row in rows
+        ]
+
     # -- merged profiles and history ------------------------------------------
 
     def mark_merged(
