@@ -82,3 +82,22 @@ def test_client_refuses_fewer_than_one_worker() -> None:
         pm.Client(workers=0)
 
     assert "at least 1" == caught.value.rule
+
+
+@needs_fork
+def test_a_bad_row_in_a_later_chunk_refuses_the_whole_parallel_call() -> None:
+    """A refused row in another worker's chunk names its own index; none is stored."""
+    profiles = rows(2500)
+    profiles[2100] = {**profiles[2100], "BirthDate": 7}
+    profiles[2200] = {**profiles[2200], "ProfileId": profiles[5]["ProfileId"]}
+
+    with pm.Client(workers=2) as client:
+        client.create_domain("d", default_expiration_days=30)
+        with pytest.raises(pm.BadRequestException) as caught:
+            client.put_profiles("d", profiles)
+        stored = client.store.count_profiles("d")
+
+    message = str(caught.value)
+    assert 0 == stored
+    assert "Profiles[2100].BirthDate" in message
+    assert "Profiles[2200].ProfileId" in message

@@ -305,6 +305,15 @@ def _profile_from_record(record: ProfileRecord) -> Profile:
 
 
 @attrs.define
+class _PreparedChunk:
+    """A chunk of put_profiles rows, checked and turned into store writes."""
+
+    problems: list[Problem] = attrs.field(factory=list)
+    writes: list[ProfileWrite] = attrs.field(factory=list)
+    given_ids: list[tuple[int, str]] = attrs.field(factory=list)
+
+
+@attrs.define
 class Client:
     """Identity resolution over an embedded SQLite store.
 
@@ -734,17 +743,56 @@ class Client:
         if isinstance(profiles, (str, os.PathLike)):
             profiles = read_profiles(os.fspath(profiles)).profiles
 
+        rows = list(profiles)
+
+        def check_and_prepare(bounds: tuple[int, int]) -> _PreparedChunk:
+            return self._check_and_prepare(rows, bounds, source_name)
+
+        chunks = [
+            (start, min(start + _PREPARE_CHUNK, len(rows)))
+            for start in range(0, len(rows), _PREPARE_CHUNK)
+        ]
+        workers = worker_count(
+            self.workers, len(rows), parallel_from=_PARALLEL_PREPARE_FROM
+        )
         problems: list[Problem] = []
-        parsed: list[Profile] = []
-        for index, row in enumerate(profiles):
+        writes: list[ProfileWrite] = []
+        given: list[tuple[int, str]] = []
+        for chunk in ordered_map(check_and_prepare, chunks, workers):
+            problems.extend(chunk.problems)
+            writes.extend(chunk.writes)
+            given.extend(chunk.given_ids)
+
+        problems.extend(self._id_problems(domain_name, given, checked=not problems))
+        Checker(problems=problems).raise_if_any()
+
+        self._store.insert_profiles(domain_name, writes)
+        logger.info("domain %s: stored %d profiles", domain_name, len(writes))
+
+        return [write.profile_id for write in writes]
+
+    def _check_and_prepare(
+        self,
+        rows: Sequence[object],
+        bounds: tuple[int, int],
+        source_name: str | None,
+    ) -> _PreparedChunk:
+        """Check rows[start:stop] and turn the good ones into store writes.
+
+        Once a row is refused, later rows are only checked: nothing will be
+        written, so normalizing them is wasted.
+        """
+        prepared = _PreparedChunk()
+
+        for index in range(*bounds):
             prefix = f"Profiles[{index}]"
             try:
-                profile = self._as_profile(row, prefix)
+                profile = self._as_profile(rows[index], prefix)
             except BadRequestException as error:
-                problems.extend(_problems_of(error, prefix))
+                prepared.problems.extend(_problems_of(error, prefix))
                 continue
             if profile.found_by_items is not None:
-                problems.append(
+                prepared.problems.append(
                     Problem(
                         field=f"{prefix}.FoundByItems",
                         rule="output only",
@@ -752,59 +800,55 @@ class Client:
                         fix="remove it; search_profiles fills it in",
                     )
                 )
-            parsed.append(profile)
-
-        seen: dict[str, int] = {}
-        for index, profile in enumerate(parsed):
-            if profile.profile_id is None:
+            if profile.profile_id is not None:
+                prepared.given_ids.append((index, profile.profile_id))
+            if prepared.problems:
                 continue
-            if profile.profile_id in seen:
+            profile_id = profile.profile_id or uuid.uuid4().hex
+            prepared.writes.append(self._prepare(profile, profile_id, source_name))
+
+        return prepared
+
+    def _id_problems(
+        self, domain_name: str, given: Sequence[tuple[int, str]], *, checked: bool
+    ) -> list[Problem]:
+        """Problems with the ids rows carry: repeated in the call, or taken.
+
+        Args:
+            domain_name: the domain.
+            given: ``(row index, profile id)`` of the rows that carry an id.
+            checked: whether every row passed its checks; only then is the
+                store asked which ids are taken.
+        """
+        problems: list[Problem] = []
+        seen: dict[str, int] = {}
+
+        for index, profile_id in given:
+            if profile_id in seen:
                 problems.append(
                     Problem(
                         field=f"Profiles[{index}].ProfileId",
                         rule="unique",
-                        value=profile.profile_id,
-                        fix=f"it repeats Profiles[{seen[profile.profile_id]}]; give "
+                        value=profile_id,
+                        fix=f"it repeats Profiles[{seen[profile_id]}]; give "
                         "each profile its own id or leave it out",
                     )
                 )
-            seen[profile.profile_id] = index
-        if not problems and seen:
-            taken = self._store.get_profiles(domain_name, list(seen))
-            for profile_id in taken:
-                problems.append(
-                    Problem(
-                        field=f"Profiles[{seen[profile_id]}].ProfileId",
-                        rule="unique",
-                        value=profile_id,
-                        fix="that profile exists already; change it with "
-                        "update_profile, or leave the id out",
-                    )
+            seen[profile_id] = index
+        if problems or not checked or not seen:
+            return problems
+
+        for profile_id in self._store.get_profiles(domain_name, list(seen)):
+            problems.append(
+                Problem(
+                    field=f"Profiles[{seen[profile_id]}].ProfileId",
+                    rule="unique",
+                    value=profile_id,
+                    fix="that profile exists already; change it with "
+                    "update_profile, or leave the id out",
                 )
-        Checker(problems=problems).raise_if_any()
-
-        ids = [profile.profile_id or uuid.uuid4().hex for profile in parsed]
-
-        def prepare(bounds: tuple[int, int]) -> list[ProfileWrite]:
-            return [
-                self._prepare(parsed[index], ids[index], source_name)
-                for index in range(*bounds)
-            ]
-
-        chunks = [
-            (start, min(start + _PREPARE_CHUNK, len(parsed)))
-            for start in range(0, len(parsed), _PREPARE_CHUNK)
-        ]
-        workers = worker_count(
-            self.workers, len(parsed), parallel_from=_PARALLEL_PREPARE_FROM
-        )
-        writes = [
-            write for part in ordered_map(prepare, chunks, workers) for write in part
-        ]
-        self._store.insert_profiles(domain_name, writes)
-        logger.info("domain %s: stored %d profiles", domain_name, len(writes))
-
-        return ids
+            )
+        return problems
 
     @staticmethod
     def _as_profile(row: object, prefix: str) -> Profile:
