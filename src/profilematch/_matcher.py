@@ -61,10 +61,10 @@ The confidence is a posterior probability, so 0.5 is the point where a match
 is more likely than not. On the labelled sets (``benchmarks/accuracy.py``:
 customers_synthetic, generated customers, FEBRL 1 to 4, splink_fake_1000,
 restaurants, dedupe_csv_example) the best pairwise F1 of a sweep from 0.1 to
-0.99 falls anywhere between 0.2 and 0.99 depending on the set, and F1 at 0.5
-is within 0.006 of the best on every set (within 0.001 on all but one), so
-the natural cut-off is kept rather than one tuned to a particular file. Raise
-it to trade recall for precision.
+0.99 falls anywhere between 0.2 and 0.9 depending on the set, and F1 at 0.5
+is within 0.01 of the best on every set (within 0.003 on all but the
+restaurants), so the natural cut-off is kept rather than one tuned to a
+particular file. Raise it to trade recall for precision.
 """
 
 

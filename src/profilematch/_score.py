@@ -222,9 +222,9 @@ class ModelParameters:
     def from_dict(cls, data: Mapping[str, Any]) -> ModelParameters:
         """Read parameters written by :meth:`to_dict`.
 
-        Parameters stored before the business name levels existed read back
-        with each business level taking the stored value of the person level
-        it refines, so such a model scores as it did when it was trained.
+        Stored parameters that lack the business name levels read back with
+        each business level taking the stored value of the person level it
+        refines, so such a model scores as it did when it was trained.
 
         Raises:
             ValueError: A family or level is missing or of the wrong length.
@@ -274,8 +274,8 @@ class ModelParameters:
         return "\n".join(lines)
 
 
-# The person name level each business name level refines, for parameters
-# stored before the business levels existed.
+# The person name level each business name level refines, for stored
+# parameters that lack the business levels.
 _REFINES = {
     "business_reordered": "reordered",
     "business_close": "close",
