@@ -929,6 +929,10 @@ class Store:
         with self.snapshot() as connection:
             return self._missing_profile(connection, domain, profile_id).message
 
+    # Reads that page through a domain in ingest order walk the table by rowid
+    # ("+domain_name" keeps SQLite off the (domain, id) index): through that
+    # index every page would scan and sort all the domain's remaining rows.
+
     def iter_profiles(
         self, domain: str, *, batch_size: int = 1000
     ) -> Iterator[ProfileRecord]:
@@ -939,7 +943,7 @@ class Store:
             with self.snapshot() as connection:
                 rows = connection.execute(
                     f"SELECT rowid, {self._PROFILE_COLUMNS} FROM profiles "
-                    "WHERE domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                    "WHERE +domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
                     (domain, last_rowid, batch_size),
                 ).fetchall()
             if not rows:
@@ -964,7 +968,7 @@ class Store:
             with self.snapshot() as connection:
                 rows = connection.execute(
                     "SELECT rowid, profile_id, features_json FROM profiles "
-                    "WHERE domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                    "WHERE +domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
                     (domain, last_rowid, batch_size),
                 ).fetchall()
             if not rows:
