@@ -205,6 +205,7 @@ def candidate_pairs(
     bucket_count = max(1, min(64, n // 10_000))
     bucket_width = n // bucket_count + 1
     buckets = [array("q") for _ in range(bucket_count)]
+    deduplicated = [0] * bucket_count
     oversized: dict[str, int] = {}
 
     for kind, function in KEY_KINDS.items():
@@ -231,11 +232,20 @@ def candidate_pairs(
                 buckets[i // bucket_width].extend(
                     base + j for j in members[offset + 1 :]
                 )
+        del index
+        # Kinds overlap (an email and a phone often pair the same profiles), so
+        # a bucket that doubled since it was last deduplicated is done again:
+        # memory stays near the distinct pairs rather than their sum over kinds.
+        for number, bucket in enumerate(buckets):
+            if len(bucket) > 2 * deduplicated[number] + 100_000:
+                _deduplicate(bucket)
+                deduplicated[number] = len(bucket)
         logger.debug("blocking key kind %s done", kind)
 
     codes = array("q")
     for bucket in buckets:
-        codes.extend(sorted(set(bucket)))
+        _deduplicate(bucket)
+        codes.extend(bucket)
         del bucket[:]
 
     if oversized:
@@ -245,6 +255,13 @@ def candidate_pairs(
             max_block_size,
         )
     return codes, oversized
+
+
+def _deduplicate(codes: array[int]) -> None:
+    """Sort pair codes in place and drop repeats."""
+    distinct = sorted(set(codes))
+    del codes[:]
+    codes.extend(distinct)
 
 
 def decode_pair(code: int, n: int) -> tuple[int, int]:
