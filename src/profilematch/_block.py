@@ -206,23 +206,31 @@ def candidate_pairs(
     bucket_width = n // bucket_count + 1
     buckets = [array("q") for _ in range(bucket_count)]
     deduplicated = [0] * bucket_count
+    positions = list(range(n))
     oversized: dict[str, int] = {}
 
     for kind, function in KEY_KINDS.items():
         broad_limit = BROAD_KIND_LIMITS.get(kind)
         limit = min(max_block_size, broad_limit or max_block_size)
-        index: dict[str, list[int]] = {}
-        for position, item in enumerate(features):
+        # Most keys belong to one profile: such a key maps to the position
+        # itself (one shared int object per position), and only a key met
+        # again gets a list. That halves the index of a kind like phone,
+        # with several keys per profile.
+        index: dict[str, int | list[int]] = {}
+        for position, item in zip(positions, features, strict=True):
             for key in function(item):
                 members = index.get(key)
                 if members is None:
-                    index[key] = [position]
+                    index[key] = position
+                elif isinstance(members, int):
+                    if members != position:
+                        index[key] = [members, position]
                 elif members[-1] != position:
                     members.append(position)
         for key, members in index.items():
-            size = len(members)
-            if size < 2:
+            if isinstance(members, int):
                 continue
+            size = len(members)
             if size > limit:
                 if broad_limit is None:
                     oversized[f"{kind}:{key}"] = size
