@@ -266,6 +266,8 @@ def match_features(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     n = len(features)
+    if progress:
+        progress("block", 0, n)
     codes, oversized = candidate_pairs(features, max_block_size=options.max_block_size)
     frequencies = TermFrequencies(features)
     seconds["block"] = time.perf_counter() - clock
@@ -281,7 +283,9 @@ def match_features(
     trained = model is None and n >= options.min_training_profiles and len(codes) > 0
     if trained:
         u = estimate_u(features, sample_size=options.u_sample_size, seed=options.seed)
-        vector_counts = Counter(_unpack(p) for p in vectors)
+        vector_counts = Counter(
+            {_unpack(packed): count for packed, count in Counter(vectors).items()}
+        )
         model = attrs.evolve(
             train_em(
                 vector_counts,
@@ -301,9 +305,12 @@ def match_features(
     clock = time.perf_counter()
     scorer = Scorer(model, frequencies)
     edges = _score_pairs(scorer, features, codes, vectors, counts, options.threshold)
+    candidate_count, scored_count = len(codes), len(vectors)
+    # Clustering needs only the links: give the pair arrays back first.
+    del codes, vectors, counts
     seconds["score"] = time.perf_counter() - clock
     if progress:
-        progress("score", len(codes), len(codes))
+        progress("score", candidate_count, candidate_count)
 
     clock = time.perf_counter()
 
@@ -332,8 +339,8 @@ def match_features(
         invalid.update(dict(item.invalid))
     stats = MatchStats(
         profiles=n,
-        candidate_pairs=len(codes),
-        pairs_scored=len(vectors),
+        candidate_pairs=candidate_count,
+        pairs_scored=scored_count,
         pairs_above_threshold=len(edges),
         oversized_keys=oversized,
         invalid_values=dict(invalid),
@@ -343,7 +350,7 @@ def match_features(
     logger.info(
         "matching: %d profiles, %d candidate pairs, %d match groups in %.1f s",
         n,
-        len(codes),
+        candidate_count,
         len(groups),
         sum(seconds.values()),
     )
