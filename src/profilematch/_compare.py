@@ -202,9 +202,12 @@ def _compare_person(a: ProfileFeatures, b: ProfileFeatures) -> tuple[int, str | 
     if (fa == lb and la == fb) or sorted(a.tokens) == sorted(b.tokens):
         return _NAME["reordered"], None
 
-    nicknames_a, nicknames_b = set(a.nicknames), set(b.nicknames)
+    level = _person_level(fa, la, fb, lb, set(a.nicknames), set(b.nicknames))
+    if level == _NAME["close"]:
+        # No orientation can do better than close.
+        return level, None
     return min(
-        _person_level(fa, la, fb, lb, nicknames_a, nicknames_b),
+        level,
         # A swapped record (first name in the last-name field) meets the other
         # in reverse; nicknames do not apply to a name in the wrong field.
         _person_level(la, fa, fb, lb, set(), set()),
