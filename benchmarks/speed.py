@@ -217,6 +217,11 @@ def _public_path(
     if stats is not None:
         notes["job_stats"] = stats.to_dict()
     notes["job_status"] = getattr(job, "status", None)
+    report = client.get_job_report(DOMAIN, job.job_id)
+    notes["candidate_pairs"] = report.candidate_pairs
+    # The engine's own clock, inside FIND_MATCHING (blocking included).
+    for stage, seconds in report.seconds.items():
+        recorder.add(f"job report: {stage}", seconds, rows, "profiles")
 
     clock = time.perf_counter()
     groups = 0
