@@ -929,28 +929,36 @@ class Store:
         with self.snapshot() as connection:
             return self._missing_profile(connection, domain, profile_id).message
 
-    # Reads that page through a domain in ingest order walk the table by rowid
-    # ("+domain_name" keeps SQLite off the (domain, id) index): through that
-    # index every page would scan and sort all the domain's remaining rows.
+    def _pages(self, domain: str, columns: str, batch_size: int) -> Iterator[list[Any]]:
+        """Yield a domain's profile rows in ingest order, a batch per read.
 
-    def iter_profiles(
-        self, domain: str, *, batch_size: int = 1000
-    ) -> Iterator[ProfileRecord]:
-        """Yield every profile of a domain in ingest order, a batch per read."""
+        Each row is ``(rowid, *columns)``. The read walks the table by rowid
+        ("+domain_name" keeps SQLite off the (domain, id) index, through which
+        every page would scan and sort all the domain's remaining rows).
+        Updates keep a profile's place, so no profile comes twice; one stored
+        while the pages are read may come or not.
+        """
         last_rowid = 0
 
         while True:
             with self.snapshot() as connection:
                 rows = connection.execute(
-                    f"SELECT rowid, {self._PROFILE_COLUMNS} FROM profiles "
+                    f"SELECT rowid, {columns} FROM profiles "
                     "WHERE +domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
                     (domain, last_rowid, batch_size),
                 ).fetchall()
             if not rows:
                 return
+            yield rows
+            last_rowid = rows[-1][0]
+
+    def iter_profiles(
+        self, domain: str, *, batch_size: int = 1000
+    ) -> Iterator[ProfileRecord]:
+        """Yield every profile of a domain in ingest order, a batch per read."""
+        for rows in self._pages(domain, self._PROFILE_COLUMNS, batch_size):
             for row in rows:
                 yield self._profile_from_row(row[1:])
-            last_rowid = rows[-1][0]
 
     def profile_features(
         self, domain: str, *, batch_size: int = 10_000
@@ -958,23 +966,10 @@ class Store:
         """Yield ``(profile_id, features_json)`` of every profile, in ingest order.
 
         A batch per read, so the caller may write to the store between batches
-        (a job renews its lease meanwhile). Updates keep a profile's place, so
-        no profile comes twice; one stored during the iteration may come or
-        not.
+        (a job renews its lease meanwhile).
         """
-        last_rowid = 0
-
-        while True:
-            with self.snapshot() as connection:
-                rows = connection.execute(
-                    "SELECT rowid, profile_id, features_json FROM profiles "
-                    "WHERE +domain_name = ? AND rowid > ? ORDER BY rowid LIMIT ?",
-                    (domain, last_rowid, batch_size),
-                ).fetchall()
-            if not rows:
-                return
+        for rows in self._pages(domain, "profile_id, features_json", batch_size):
             yield [(row[1], row[2]) for row in rows]
-            last_rowid = rows[-1][0]
 
     def search_profile_ids(
         self,
