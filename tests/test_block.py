@@ -77,3 +77,36 @@ def test_profiles_without_shared_values_make_no_pairs() -> None:
     codes, _ = candidate_pairs(profiles)
 
     assert 0 == len(codes)
+
+
+def test_a_key_repeated_within_one_profile_makes_no_pair_with_itself() -> None:
+    """One profile holding a phone twice pairs once with another, never with itself."""
+    profiles = [
+        features(0, phone_number="+1 201 555 0101", mobile_phone_number="2015550101"),
+        features(1, first_name="Zoe", email_address="zoe@example.com"),
+        features(2, home_phone_number="(201) 555-0101"),
+    ]
+
+    codes, _ = candidate_pairs(profiles)
+
+    assert [(0, 2)] == [decode_pair(code, 3) for code in codes]
+
+
+def test_pairs_are_distinct_and_sorted_across_many_shared_keys() -> None:
+    """Profiles meeting through several kinds give each pair once, in order."""
+    profiles = [
+        features(
+            n,
+            first_name="Nora",
+            last_name="Quill",
+            email_address="nora@example.com",
+            phone_number="+1 201 555 0101",
+            birth_date="1980-04-03",
+        )
+        for n in range(4)
+    ]
+
+    codes, _ = candidate_pairs(profiles)
+
+    expected = [(i, j) for i in range(4) for j in range(i + 1, 4)]
+    assert expected == [decode_pair(code, 4) for code in codes]

@@ -236,9 +236,8 @@ def candidate_pairs(
                     oversized[f"{kind}:{key}"] = size
                 continue
             for offset, i in enumerate(members):
-                base = i * n
                 buckets[i // bucket_width].extend(
-                    base + j for j in members[offset + 1 :]
+                    map((i * n).__add__, members[offset + 1 :])
                 )
         del index
         # Kinds overlap (an email and a phone often pair the same profiles), so
