@@ -105,7 +105,7 @@ def _job_probability(client: pm.Client, id_a: str, id_b: str) -> float:
     frequencies = TermFrequencies(features)
     options = MatchOptions(workers=1)
 
-    vectors, counts = _compare_all(features, codes, frequencies, options, None)
+    codes, vectors, counts = _compare_all(features, codes, frequencies, options, None)
     edges = _score_pairs(
         Scorer(model, frequencies), features, codes, vectors, counts, 0.0
     )

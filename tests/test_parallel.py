@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from array import array
 
 import pytest
 
 import profilematch as pm
+from profilematch._features import profile_features
+from profilematch._matcher import _TILES, MatchOptions, _tiled, match_features
 from profilematch._parallel import can_fork, ordered_map, worker_count
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
@@ -101,3 +104,47 @@ def test_a_bad_row_in_a_later_chunk_refuses_the_whole_parallel_call() -> None:
     assert 0 == stored
     assert "Profiles[2100].BirthDate" in message
     assert "Profiles[2200].ProfileId" in message
+
+
+def test_tiles_hold_every_pair_once_and_each_piece_one_tile() -> None:
+    """Tiling regroups the pairs without loss, and no piece spans two tiles."""
+    n = 1000
+    codes = array(
+        "q",
+        sorted({i * n + j for i in range(0, n, 7) for j in (i + 1, n - 1) if j > i}),
+    )
+    original = sorted(codes)
+
+    tiled, pieces = _tiled(codes, n)
+
+    width = n // _TILES + 1
+    tile_of = [divmod(code, n) for code in tiled]
+    assert original == sorted(tiled)
+    assert 0 == len(codes)
+    assert len(tiled) == sum(stop - start for start, stop in pieces)
+    for start, stop in pieces:
+        tiles = {(i // width, j // width) for i, j in tile_of[start:stop]}
+        assert 1 == len(tiles)
+
+
+@needs_fork
+def test_matching_in_workers_finds_what_one_process_finds() -> None:
+    """Comparing in fresh forked workers, tile by tile, gives the same groups."""
+    profiles = [
+        pm.Profile(
+            profile_id=f"{n:032x}",
+            first_name=("Ann", "Anne", "Bo", "Cy")[n % 4],
+            last_name=f"Lee{n // 8}",
+            email_address=f"lee{n // 4}@example.com",
+            phone_number=f"+1 201 555 {n // 2:04d}",
+        )
+        for n in range(600)
+    ]
+    features = [profile_features(profile) for profile in profiles]
+
+    alone = match_features(features, options=MatchOptions(workers=1))
+    forked = match_features(features, options=MatchOptions(workers=2))
+
+    assert alone.groups == forked.groups
+    assert alone.stats.candidate_pairs == forked.stats.candidate_pairs
+    assert alone.model == forked.model

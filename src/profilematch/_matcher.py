@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import logging
+import operator
 import time
 from array import array
 from collections import Counter
@@ -35,7 +36,7 @@ from profilematch._errors import BadRequestException
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._gc import collection_paused
 from profilematch._models import MatchItem, Profile
-from profilematch._parallel import ordered_map, worker_count
+from profilematch._parallel import can_fork, ordered_map, worker_count
 from profilematch._score import (
     DEFAULT_MODEL,
     ModelParameters,
@@ -81,6 +82,10 @@ _COUNT_CAP = 65_535
 _CHUNK = 20_000
 # Fewer candidate pairs than this compare faster in one process than forked.
 _PARALLEL_FROM = 200_000
+# Ranges of positions per side of the tiles that workers compare (see _tiled),
+# and the most pairs one worker process compares before it exits.
+_TILES = 16
+_TILE_PIECE = 400_000
 
 
 def _validate_options(options: MatchOptions) -> None:
@@ -203,29 +208,75 @@ def _unpack(packed: int) -> Vector:
     return tuple(reversed(levels))
 
 
+def _tiled(codes: array[int], n: int) -> tuple[array[int], list[tuple[int, int]]]:
+    """Regroup candidate pairs by tile, a range of i by a range of j.
+
+    A worker compares one piece of one tile and exits, so it reads, and copies
+    from its parent as it touches them, the features of two ranges of
+    positions only: forked workers that compared pairs in any order would each
+    end up with a private copy of every profile's features. Empties ``codes``
+    from its end as it goes, so the pairs are held once.
+
+    Returns:
+        The pairs in tile order, and the bounds of the pieces to compare.
+    """
+    width = n // _TILES + 1
+    row_span = width * n
+    tiles = [array("q") for _ in range(_TILES * _TILES)]
+    while codes:
+        segment = codes[-_CHUNK:]
+        del codes[-_CHUNK:]
+        for code in segment:
+            tiles[code // row_span * _TILES + code % n // width].append(code)
+
+    tiled = array("q")
+    pieces: list[tuple[int, int]] = []
+    for tile in tiles:
+        start = len(tiled)
+        tiled.extend(tile)
+        del tile[:]
+        pieces.extend(
+            (offset, min(offset + _TILE_PIECE, len(tiled)))
+            for offset in range(start, len(tiled), _TILE_PIECE)
+        )
+    return tiled, pieces
+
+
 def _compare_all(
     features: Sequence[ProfileFeatures],
     codes: array[int],
     frequencies: TermFrequencies,
     options: MatchOptions,
     progress: Progress | None,
-) -> tuple[array[int], array[int]]:
-    """Comparison vectors (packed) and shared-value counts of every pair."""
+) -> tuple[array[int], array[int], array[int]]:
+    """Comparison vectors (packed) and shared-value counts of every pair.
+
+    Returns:
+        The candidate pairs in the order compared (``codes`` itself, emptied and
+        regrouped by tile when workers compare them), their vectors and counts.
+    """
+    workers = worker_count(options.workers, len(codes), parallel_from=_PARALLEL_FROM)
+    if workers > 1 and can_fork():
+        codes, pieces = _tiled(codes, len(features))
+    else:
+        pieces = [
+            (start, min(start + _CHUNK, len(codes)))
+            for start in range(0, len(codes), _CHUNK)
+        ]
     _WORK.update(features=features, frequencies=frequencies, codes=codes)
-    chunks = [(s, min(s + _CHUNK, len(codes))) for s in range(0, len(codes), _CHUNK)]
     vectors = array(_VECTOR_CODE)
     counts = array(_COUNT_CODE)
-    workers = worker_count(options.workers, len(codes), parallel_from=_PARALLEL_FROM)
+
     try:
-        results = ordered_map(_compare_chunk, chunks, workers)
-        for done, (chunk_vectors, chunk_counts) in enumerate(results, 1):
-            vectors.extend(chunk_vectors)
-            counts.extend(chunk_counts)
+        results = ordered_map(_compare_chunk, pieces, workers, fresh=True)
+        for done, (piece_vectors, piece_counts) in enumerate(results, 1):
+            vectors.extend(piece_vectors)
+            counts.extend(piece_counts)
             if progress:
-                progress("compare", done, len(chunks))
+                progress("compare", done, len(pieces))
     finally:
         _WORK.clear()
-    return vectors, counts
+    return codes, vectors, counts
 
 
 @collection_paused()
@@ -276,7 +327,9 @@ def match_features(
     logger.info("blocking: %d profiles, %d candidate pairs", n, len(codes))
 
     clock = time.perf_counter()
-    vectors, counts = _compare_all(features, codes, frequencies, options, progress)
+    codes, vectors, counts = _compare_all(
+        features, codes, frequencies, options, progress
+    )
     seconds["compare"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -305,6 +358,8 @@ def match_features(
     clock = time.perf_counter()
     scorer = Scorer(model, frequencies)
     edges = _score_pairs(scorer, features, codes, vectors, counts, options.threshold)
+    # In the order of the pairs, however the workers took them.
+    edges.sort(key=operator.itemgetter(1, 2))
     candidate_count, scored_count = len(codes), len(vectors)
     # Clustering needs only the links: give the pair arrays back first.
     del codes, vectors, counts

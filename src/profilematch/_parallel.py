@@ -51,15 +51,24 @@ def _call(item: Any) -> Any:
 
 
 def ordered_map(
-    function: Callable[[Item], Result], items: Sequence[Item], workers: int
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int,
+    *,
+    fresh: bool = False,
 ) -> Iterator[Result]:
     """Apply a function to each item, in worker processes when asked for.
 
     Args:
         function: Called once per item; in a worker it sees the memory of this
-            process as it was when the map started.
+            process as it was when the worker was forked.
         items: The chunks of work (small: their bounds, say), sent to workers.
         workers: Processes to use; 1 (or a platform without fork) runs here.
+        fresh: Fork a new worker for every item. A worker shares its parent's
+            memory until it writes to it, and merely reading a Python object
+            writes its reference count: a long-lived worker ends up with a
+            private copy of all it ever read, a fresh one of what one item
+            reads.
 
     Yields:
         The results in the order of the items.
@@ -71,7 +80,8 @@ def ordered_map(
     _FUNCTION[:] = [function]
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(items))) as pool:
+        processes = min(workers, len(items))
+        with context.Pool(processes, maxtasksperchild=1 if fresh else None) as pool:
             yield from pool.imap(_call, items)
     finally:
         _FUNCTION.clear()
