@@ -11,7 +11,10 @@ process measures:
   normalize, block, compare, train, score, cluster (from the matcher's own
   timings);
 - peak resident memory after each stage (``resource.getrusage``: the main
-  process, and separately the worker processes that compare pairs).
+  process, and separately the largest worker process);
+- the peak of the proportional set size summed over the process and its
+  workers (Linux), which counts a page shared after fork once: the memory the
+  run really takes.
 
 Every size runs in its own process, so one size's peak memory does not leak
 into the next.  tracemalloc is not used: it slows Python several times over,
@@ -36,6 +39,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -111,6 +115,55 @@ def _peak_mb(who: int) -> float:
     peak = resource.getrusage(who).ru_maxrss
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return round(peak / scale, 1)
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of one process (Linux), 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class _MemorySampler:
+    """Samples the memory of this process and its workers, twice a second.
+
+    The resident set of a forked worker counts the pages it shares with its
+    parent in full; the proportional set size splits each shared page among
+    the processes holding it, so the sum over all of them is the memory the
+    run really takes. Linux only (``/proc``); elsewhere the peak stays None.
+    """
+
+    def __init__(self) -> None:
+        self.peak_mb: float | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _MemorySampler:
+        if os.path.exists(f"/proc/{os.getpid()}/smaps_rollup"):
+            self.peak_mb = 0.0
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.5):
+            try:
+                with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as f:
+                    children = [int(pid) for pid in f.read().split()]
+            except OSError:
+                children = []
+            total = _pss_mb(me) + sum(_pss_mb(pid) for pid in children)
+            self.peak_mb = max(self.peak_mb or 0.0, round(total, 1))
 
 
 class _Recorder:
@@ -294,7 +347,10 @@ def measure(rows: int, seed: int, *, engine: bool = True) -> dict[str, Any]:
     clock = time.perf_counter()
     warm_up()
     recorder.add("generator setup (phone blocks)", time.perf_counter() - clock, 0, "-")
-    with tempfile.TemporaryDirectory(prefix="pm-speed-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="pm-speed-") as folder,
+        _MemorySampler() as sampler,
+    ):
         database = Path(folder) / "speed.db"
         clock = time.perf_counter()
         public = _public_path(rows, seed, database, recorder)
@@ -307,6 +363,7 @@ def measure(rows: int, seed: int, *, engine: bool = True) -> dict[str, Any]:
         "end_to_end_seconds": round(end_to_end, 3),
         "database_mb": size_mb,
         "public": public,
+        "peak_pss_all_mb": sampler.peak_mb,
     }
     if engine:
         result["engine"] = _engine_stages(rows, seed, recorder)
@@ -347,8 +404,8 @@ def markdown(results: Iterable[dict[str, Any]]) -> str:
     results = list(results)
     lines = [
         "| profiles | end to end (s) | profiles/s | groups | peak RSS (MB) "
-        "| workers peak RSS (MB) | database (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| workers peak RSS (MB) | peak PSS, all processes (MB) | database (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         seconds = result["end_to_end_seconds"]
@@ -356,7 +413,8 @@ def markdown(results: Iterable[dict[str, Any]]) -> str:
             f"| {result['rows']:,} | {_fmt(seconds)} "
             f"| {_fmt(result['rows'] / seconds if seconds else None)} "
             f"| {result['public'].get('groups', '-')} | {result['peak_rss_mb']} "
-            f"| {result['peak_rss_workers_mb']} | {result['database_mb']} |"
+            f"| {result['peak_rss_workers_mb']} "
+            f"| {result.get('peak_pss_all_mb') or '-'} | {result['database_mb']} |"
         )
     for result in results:
         lines += [
