@@ -12,6 +12,8 @@ Usage::
     .venv/bin/python benchmarks/accuracy.py            # every set
     .venv/bin/python benchmarks/accuracy.py --quick    # small sets, no sweep
     .venv/bin/python benchmarks/accuracy.py --only febrl3 splink
+    .venv/bin/python benchmarks/accuracy.py --only generated \
+        --generated-rows 1000000 --no-sweep                # at scale
 """
 
 from __future__ import annotations
@@ -314,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sets, no sweep")
     parser.add_argument("--only", nargs="*", choices=sorted(SETS), help="these sets")
     parser.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="skip the threshold sweep (it reruns matching once per threshold)",
+    )
+    parser.add_argument(
         "--generated-rows",
         type=int,
         default=GENERATED_ROWS["generated"],
@@ -330,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(header)
     for name in names:
-        r = evaluate(name, sweep=not args.quick)
+        r = evaluate(name, sweep=not (args.quick or args.no_sweep))
         print(
             f"{r['set']:<12} {r['profiles']:>6} {r['precision']:>6.4f} "
             f"{r['recall']:>6.4f} {r['f1']:>6.4f} {r['target']:>6.3f} "
