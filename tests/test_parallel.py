@@ -8,8 +8,14 @@ from array import array
 import pytest
 
 import profilematch as pm
+import profilematch._matcher
 from profilematch._features import profile_features
-from profilematch._matcher import _TILES, MatchOptions, _tiled, match_features
+from profilematch._matcher import (
+    MatchOptions,
+    _tiled,
+    match_features,
+    tiles_per_side,
+)
 from profilematch._parallel import can_fork, ordered_map, worker_count
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
@@ -106,8 +112,11 @@ def test_a_bad_row_in_a_later_chunk_refuses_the_whole_parallel_call() -> None:
     assert "Profiles[2200].ProfileId" in message
 
 
-def test_tiles_hold_every_pair_once_and_each_piece_one_tile() -> None:
+def test_tiles_hold_every_pair_once_and_each_piece_one_tile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Tiling regroups the pairs without loss, and no piece spans two tiles."""
+    monkeypatch.setattr(profilematch._matcher, "_TILE_PIECE", 10)
     n = 1000
     codes = array(
         "q",
@@ -117,19 +126,25 @@ def test_tiles_hold_every_pair_once_and_each_piece_one_tile() -> None:
 
     tiled, pieces = _tiled(codes, n)
 
-    width = n // _TILES + 1
+    sides = tiles_per_side(len(original))
+    width = n // sides + 1
     tile_of = [divmod(code, n) for code in tiled]
     assert original == sorted(tiled)
     assert 0 == len(codes)
     assert len(tiled) == sum(stop - start for start, stop in pieces)
+    assert 1 < sides
+    assert all(stop - start <= 10 for start, stop in pieces)
     for start, stop in pieces:
         tiles = {(i // width, j // width) for i, j in tile_of[start:stop]}
         assert 1 == len(tiles)
 
 
 @needs_fork
-def test_matching_in_workers_finds_what_one_process_finds() -> None:
+def test_matching_in_workers_finds_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Comparing in fresh forked workers, tile by tile, gives the same groups."""
+    monkeypatch.setattr(profilematch._matcher, "_TILE_PIECE", 300)
     profiles = [
         pm.Profile(
             profile_id=f"{n:032x}",

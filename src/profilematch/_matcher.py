@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import logging
+import math
 import operator
 import time
 from array import array
@@ -82,9 +83,8 @@ _COUNT_CAP = 65_535
 _CHUNK = 20_000
 # Fewer candidate pairs than this compare faster in one process than forked.
 _PARALLEL_FROM = 200_000
-# Ranges of positions per side of the tiles that workers compare (see _tiled),
-# and the most pairs one worker process compares before it exits.
-_TILES = 16
+# The pairs one worker process compares before it exits (see _tiled): enough
+# that forking costs little beside comparing them.
 _TILE_PIECE = 400_000
 
 
@@ -208,6 +208,11 @@ def _unpack(packed: int) -> Vector:
     return tuple(reversed(levels))
 
 
+def tiles_per_side(pairs: int) -> int:
+    """Ranges of positions per side of the tiles for this many pairs."""
+    return max(1, math.isqrt(2 * pairs // _TILE_PIECE))
+
+
 def _tiled(codes: array[int], n: int) -> tuple[array[int], list[tuple[int, int]]]:
     """Regroup candidate pairs by tile, a range of i by a range of j.
 
@@ -220,14 +225,17 @@ def _tiled(codes: array[int], n: int) -> tuple[array[int], list[tuple[int, int]]
     Returns:
         The pairs in tile order, and the bounds of the pieces to compare.
     """
-    width = n // _TILES + 1
+    # Ranges per side such that a tile holds about one piece of pairs: the
+    # more pairs, the smaller the share of the profiles one worker reads.
+    sides = tiles_per_side(len(codes))
+    width = n // sides + 1
     row_span = width * n
-    tiles = [array("q") for _ in range(_TILES * _TILES)]
+    tiles = [array("q") for _ in range(sides * sides)]
     while codes:
         segment = codes[-_CHUNK:]
         del codes[-_CHUNK:]
         for code in segment:
-            tiles[code // row_span * _TILES + code % n // width].append(code)
+            tiles[code // row_span * sides + code % n // width].append(code)
 
     tiled = array("q")
     pieces: list[tuple[int, int]] = []
