@@ -21,8 +21,18 @@ import attrs
 import phonenumbers
 
 from profilematch import _jobs
+from profilematch._client._base import (
+    ClientBase,
+    check_domain_name,
+    check_profile_id,
+    check_string,
+    check_workers,
+    checked,
+    page_dict,
+    profile_from_record,
+)
 from profilematch._compare import compare
-from profilematch._config import check_region, get_default_region
+from profilematch._config import check_region
 from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._io import read_profiles
@@ -46,10 +56,7 @@ from profilematch._models import (
     service_name,
 )
 from profilematch._paging import (
-    PageToken,
     check_max_results,
-    decode_token,
-    encode_token,
 )
 from profilematch._parallel import ordered_map, worker_count
 from profilematch._score import KnownCounts, ModelParameters, TermFrequencies
@@ -73,8 +80,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_DOMAIN_NAME_PATTERN = r"^[a-zA-Z0-9_-]+$"
-_PROFILE_ID_PATTERN = r"[a-f0-9]{32}"
 _KEY_NAME_PATTERN = r"^[a-zA-Z0-9_-]+$"
 _BATCH_GET_RANGE = (1, 20)
 _ADDITIONAL_KEYS_RANGE = (1, 4)
@@ -92,7 +97,7 @@ _PHONE_FIELDS = (
 )
 _EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 _ADDRESS_FIELDS = PROFILE_ADDRESS_MEMBERS
-_OUTPUT_ONLY = ("ProfileId", "FoundByItems")
+OUTPUT_ONLY = ("ProfileId", "FoundByItems")
 # Normalizing fewer profiles than this takes less time than forking workers.
 _PARALLEL_PREPARE_FROM = 5_000
 _PREPARE_CHUNK = 1_000
@@ -111,17 +116,6 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-def _page_dict(
-    items: Sequence[ListDomainItem | Profile], next_token: str | None
-) -> dict[str, Any]:
-    """A page in the service's list shape: Items, and NextToken when there is one."""
-    result: dict[str, Any] = {"Items": [item.to_dict() for item in items]}
-    if next_token is not None:
-        result["NextToken"] = next_token
-
-    return result
-
-
 @attrs.frozen(kw_only=True)
 class DomainsPage:
     """One page of list_domains: the domains and the token for the next page."""
@@ -131,7 +125,7 @@ class DomainsPage:
 
     def to_dict(self) -> dict[str, Any]:
         """The page in the ListDomains response shape."""
-        return _page_dict(self.items, self.next_token)
+        return page_dict(self.items, self.next_token)
 
 
 @attrs.frozen(kw_only=True)
@@ -143,7 +137,7 @@ class ProfilesPage:
 
     def to_dict(self) -> dict[str, Any]:
         """The page in the SearchProfiles response shape."""
-        return _page_dict(self.items, self.next_token)
+        return page_dict(self.items, self.next_token)
 
 
 @attrs.frozen(kw_only=True)
@@ -238,47 +232,6 @@ def search_keys(
     return tuple(key for key in keys if key[1])
 
 
-def _check_string(
-    checker: Checker, name: str, value: object, pattern: str, length: tuple[int, int]
-) -> bool:
-    if not checker.check_type(name, value, str, "string"):
-        return False
-    assert isinstance(value, str)
-    return checker.check_length(name, value, *length) and checker.check_pattern(
-        name, value, pattern
-    )
-
-
-def _check_domain_name(checker: Checker, domain_name: object) -> None:
-    _check_string(checker, "DomainName", domain_name, _DOMAIN_NAME_PATTERN, (1, 64))
-
-
-def _check_profile_id(checker: Checker, name: str, profile_id: object) -> None:
-    if checker.check_type(name, profile_id, str, "string"):
-        assert isinstance(profile_id, str)
-        checker.check_pattern(name, profile_id, _PROFILE_ID_PATTERN)
-
-
-def _check_workers(workers: object) -> None:
-    checker = Checker()
-    if checker.check_type("workers", workers, int, "integer"):
-        assert isinstance(workers, int)
-        if workers < 1:
-            checker.add("workers", "at least 1", workers, "pass 1 or more, or None")
-    checker.raise_if_any()
-
-
-def _checked(**problems_for: Any) -> None:
-    """Run quick checks of scalar arguments and raise once for every problem."""
-    checker = Checker()
-    for name, value in problems_for.items():
-        if name == "DomainName":
-            _check_domain_name(checker, value)
-        elif name == "ProfileId":
-            _check_profile_id(checker, name, value)
-    checker.raise_if_any()
-
-
 def _domain_config(domain: Domain) -> dict[str, Any]:
     data = domain.to_dict()
     for name in _DOMAIN_DERIVED:
@@ -300,10 +253,6 @@ def _as_matching(matching: object) -> Matching | None:
     )
 
 
-def _profile_from_record(record: ProfileRecord) -> Profile:
-    return Profile.from_dict({**record.raw, "ProfileId": record.profile_id})
-
-
 @attrs.define
 class _PreparedChunk:
     """A chunk of put_profiles rows, checked and turned into store writes."""
@@ -314,7 +263,7 @@ class _PreparedChunk:
 
 
 @attrs.define
-class Client:
+class Client(ClientBase):
     """Identity resolution over an embedded SQLite store.
 
     Args:
@@ -347,19 +296,9 @@ class Client:
         if self.default_region is not None:
             check_region(self.default_region)
         if self.workers is not None:
-            _check_workers(self.workers)
+            check_workers(self.workers)
         target = None if self.path is None else os.fspath(self.path)
         self._store = Store(target)
-
-    @property
-    def store(self) -> Store:
-        """The store under this client, for the job runner and merging."""
-        return self._store
-
-    @property
-    def region(self) -> str:
-        """The phone region in force: this client's, else the library default."""
-        return self.default_region or get_default_region()
 
     def close(self) -> None:
         """Close the store; the client cannot be used afterwards."""
@@ -452,7 +391,7 @@ class Client:
             >>> client.get_domain("retail").stats.profile_count
             0
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return self._domain(self._store.get_domain(domain_name), stats=True)
 
@@ -481,7 +420,7 @@ class Client:
             ...     ).default_expiration_days
             90
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
         changes: dict[str, Any] = {
             name: value
             for name, value in (
@@ -521,7 +460,7 @@ class Client:
             >>> client.delete_domain("retail")
             'Domain retail deleted'
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         self._store.delete_domain(domain_name)
         logger.info("deleted domain %s", domain_name)
@@ -578,40 +517,13 @@ class Client:
 
         return DomainsPage(items=items, next_token=token)
 
-    # -- tokens ----------------------------------------------------------------
-
-    def _encode(
-        self, kind: str, domain: str, generation: int | None, position: Any
-    ) -> str:
-        return encode_token(
-            self._store.token_secret(),
-            PageToken(
-                kind=kind, domain=domain, generation=generation, position=position
-            ),
-        )
-
-    def _decode(self, kind: str, domain: str, next_token: object) -> PageToken:
-        return decode_token(
-            self._store.token_secret(), next_token, kind=kind, domain=domain
-        )
-
-    @staticmethod
-    def _bad_position(next_token: str) -> BadRequestException:
-        return BadRequestException(
-            "next_token: the token is malformed (bad position); start again from "
-            "the first page with next_token=None",
-            field="next_token",
-            rule="valid token",
-            value=next_token,
-        )
-
     # -- profiles ----------------------------------------------------------------
 
     def _prepare(
         self, profile: Profile, profile_id: str, source_name: str | None
     ) -> ProfileWrite:
         raw = profile.to_dict()
-        for name in _OUTPUT_ONLY:
+        for name in OUTPUT_ONLY:
             raw.pop(name, None)
 
         features = profile_features(profile, default_region=self.region)
@@ -737,7 +649,7 @@ class Client:
             >>> len(ids)
             2
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
         self._check_source_name(source_name)
         self._store.get_domain(domain_name)
         if isinstance(profiles, (str, os.PathLike)):
@@ -879,9 +791,9 @@ class Client:
             >>> client.get_profile("retail", pid).first_name
             'Ann'
         """
-        _checked(DomainName=domain_name, ProfileId=profile_id)
+        checked(DomainName=domain_name, ProfileId=profile_id)
 
-        return _profile_from_record(self._store.get_profile(domain_name, profile_id))
+        return profile_from_record(self._store.get_profile(domain_name, profile_id))
 
     def update_profile(
         self,
@@ -918,10 +830,10 @@ class Client:
             >>> client.get_profile("retail", pid).last_name is None
             True
         """
-        _checked(DomainName=domain_name, ProfileId=profile_id)
+        checked(DomainName=domain_name, ProfileId=profile_id)
         wanted = dict(changes or {})
         wanted.update({service_name(name): value for name, value in fields.items()})
-        for name in _OUTPUT_ONLY:
+        for name in OUTPUT_ONLY:
             if name in wanted:
                 raise BadRequestException(
                     f"{name}: cannot be changed, got {wanted[name]!r}; remove it",
@@ -957,7 +869,7 @@ class Client:
             >>> client.delete_profile("retail", pid) == f"Profile {pid} deleted"
             True
         """
-        _checked(DomainName=domain_name, ProfileId=profile_id)
+        checked(DomainName=domain_name, ProfileId=profile_id)
 
         self._store.delete_profile(domain_name, profile_id)
 
@@ -990,12 +902,12 @@ class Client:
             (1, 1)
         """
         checker = Checker()
-        _check_domain_name(checker, domain_name)
+        check_domain_name(checker, domain_name)
         if isinstance(profile_ids, str) or not isinstance(profile_ids, Sequence):
             checker.add("ProfileIds", "type list", profile_ids, "send a list of ids")
         elif checker.check_items("ProfileIds", profile_ids, *_BATCH_GET_RANGE):
             for index, profile_id in enumerate(profile_ids):
-                _check_profile_id(checker, f"ProfileIds[{index}]", profile_id)
+                check_profile_id(checker, f"ProfileIds[{index}]", profile_id)
         checker.raise_if_any()
 
         found = self._store.get_profiles(domain_name, profile_ids)
@@ -1004,7 +916,7 @@ class Client:
         for profile_id in dict.fromkeys(profile_ids):
             record = found.get(profile_id)
             if record is not None:
-                profiles.append(_profile_from_record(record))
+                profiles.append(profile_from_record(record))
                 continue
             errors.append(
                 BatchGetProfileError(
@@ -1094,7 +1006,7 @@ class Client:
         page_ids = ids[:limit]
         found = self._store.get_profiles(domain_name, page_ids)
         items = tuple(
-            _profile_from_record(found[profile_id]).evolve(
+            profile_from_record(found[profile_id]).evolve(
                 found_by_items=self._found_by(found[profile_id], clauses)
             )
             for profile_id in page_ids
@@ -1162,7 +1074,7 @@ class Client:
         logical_operator: str,
     ) -> list[tuple[str, list[str]]]:
         checker = Checker()
-        _check_domain_name(checker, domain_name)
+        check_domain_name(checker, domain_name)
         checker.check_enum("LogicalOperator", logical_operator, ("AND", "OR"))
         requested: list[tuple[str, str, object, object]] = [
             ("KeyName", "Values", key_name, values)
@@ -1172,7 +1084,7 @@ class Client:
 
         clauses: list[tuple[str, list[str]]] = []
         for name_field, values_field, name, wanted in requested:
-            name_ok = _check_string(
+            name_ok = check_string(
                 checker, name_field, name, _KEY_NAME_PATTERN, (1, 64)
             )
             if name_ok and name not in SEARCH_KEYS:
@@ -1240,7 +1152,7 @@ class Client:
             >>> client.get_matches("retail").potential_matches
             0
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
         limit = check_max_results(max_results)
         token = None
         if next_token is not None:
@@ -1395,11 +1307,11 @@ class Client:
             BadRequestException: the domain name or profile id breaks its rules.
             ResourceNotFoundException: no such domain or profile.
         """
-        _checked(DomainName=domain_name, ProfileId=profile_id)
+        checked(DomainName=domain_name, ProfileId=profile_id)
         record = self._store.get_profile(domain_name, profile_id)
 
         if record.features_json is None:
-            profile = _profile_from_record(record)
+            profile = profile_from_record(record)
             return profile_features(profile, default_region=self.region)
         features = ProfileFeatures.from_json(record.features_json)
         return attrs.evolve(features, profile_id=profile_id)
@@ -1551,7 +1463,7 @@ class Client:
             >>> preview.number_of_profiles_will_be_merged
             0
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return _preview(
             self._store,
@@ -1613,7 +1525,7 @@ class Client:
             >>> client.run_identity_resolution_job("retail").status
             'COMPLETED'
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
         settings: dict[str, Any] = {
             name: value
             for name, value in (
@@ -1666,7 +1578,7 @@ class Client:
             ...     "retail").identity_resolution_jobs_list] == [job.job_id]
             True
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return _jobs.list_jobs(
             self._store, domain_name, max_results=max_results, next_token=next_token
@@ -1689,7 +1601,7 @@ class Client:
             >>> client.get_identity_resolution_job("retail", job.job_id) == job
             True
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return _jobs.get_job(self._store, domain_name, job_id)
 
@@ -1714,7 +1626,7 @@ class Client:
             >>> client.get_job_report("retail", job.job_id).profiles
             0
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return _jobs.get_report(self._store, domain_name, job_id)
 
@@ -1728,7 +1640,7 @@ class Client:
             BadRequestException: matching is not enabled for the domain.
             ResourceNotFoundException: no such domain.
         """
-        _checked(DomainName=domain_name)
+        checked(DomainName=domain_name)
 
         return _jobs.next_job_time_of(self._store, domain_name)
 
