@@ -1,0 +1,320 @@
+"""Profile ingest: checking profiles and turning them into store writes.
+
+put_profiles checks every row before it writes any, so one bad row refuses the
+whole call. Rows are checked and normalized in chunks, in worker processes for
+large calls; prepare_profile gives code that rewrites stored profiles the same
+features and search keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from profilematch._client._base import ClientBase, checked
+from profilematch._client._search import search_keys
+from profilematch._errors import BadRequestException
+from profilematch._features import profile_features
+from profilematch._io import read_profiles
+from profilematch._models import Profile
+from profilematch._parallel import ordered_map, worker_count
+from profilematch._store import ProfileWrite
+from profilematch._validate import Checker, Problem
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_ONLY = ("ProfileId", "FoundByItems")
+# Normalizing fewer profiles than this takes less time than forking workers.
+_PARALLEL_PREPARE_FROM = 5_000
+_PREPARE_CHUNK = 1_000
+
+
+@attrs.define
+class _PreparedChunk:
+    """A chunk of put_profiles rows, checked and turned into store writes."""
+
+    problems: list[Problem] = attrs.field(factory=list)
+    writes: list[ProfileWrite] = attrs.field(factory=list)
+    given_ids: list[tuple[int, str]] = attrs.field(factory=list)
+
+
+def _problems_of(error: BadRequestException, prefix: str) -> list[Problem]:
+    problems = getattr(error, "problems", None)
+    if problems:
+        return list(problems)
+    return [
+        Problem(
+            field=error.field or prefix,
+            rule=error.rule or "valid",
+            value=error.value,
+            fix=error.message,
+        )
+    ]
+
+
+class IngestMixin(ClientBase):
+    """The Client's calls that store new profiles, and their preparation."""
+
+    __slots__ = ()
+
+    def _prepare(
+        self, profile: Profile, profile_id: str, source_name: str | None
+    ) -> ProfileWrite:
+        raw = profile.to_dict()
+        for name in OUTPUT_ONLY:
+            raw.pop(name, None)
+
+        features = profile_features(profile, default_region=self.region)
+
+        return ProfileWrite(
+            profile_id=profile_id,
+            raw=raw,
+            features_json=features.to_json(),
+            keys=search_keys(raw, profile_id, region=self.region, e164=features.phones),
+            source_name=source_name,
+        )
+
+    def prepare_profile(
+        self, profile: Profile, *, source_name: str | None = None
+    ) -> ProfileWrite:
+        """Turn a Profile with an id into a store write: raw JSON, features, keys.
+
+        For code that rewrites stored profiles (merging), so features and search
+        keys are computed the same way as at ingest.
+
+        Raises:
+            BadRequestException: the profile has no ProfileId.
+        """
+        if profile.profile_id is None:
+            raise BadRequestException(
+                "ProfileId: required to rewrite a stored profile, got None; set the "
+                "id of the profile being rewritten",
+                field="ProfileId",
+                rule="required",
+                value=None,
+            )
+
+        return self._prepare(profile, profile.profile_id, source_name)
+
+    @staticmethod
+    def _check_source_name(source_name: object) -> None:
+        if source_name is None:
+            return
+        checker = Checker()
+        if checker.check_type("SourceName", source_name, str, "string"):
+            assert isinstance(source_name, str)
+            checker.check_length("SourceName", source_name, 1, 255)
+        checker.raise_if_any()
+
+    def create_profile(
+        self,
+        domain_name: str,
+        profile: Profile | Mapping[str, Any] | None = None,
+        *,
+        source_name: str | None = None,
+        **fields: Any,
+    ) -> str:
+        """Store one profile and return its new id.
+
+        Args:
+            domain_name: the domain.
+            profile: a Profile, or a dict in the service's shape
+                (``{"FirstName": "Ann"}``); or leave it out and pass snake_case
+                fields (``first_name="Ann"``).
+            source_name: where the profile comes from (1 to 255 characters),
+                used when merging resolves conflicts by source.
+            **fields: Profile fields, when ``profile`` is not given.
+
+        Returns:
+            The profile id: 32 lowercase hexadecimal characters.
+
+        Raises:
+            BadRequestException: a rule of the service's Profile is broken.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> len(client.create_profile("retail", first_name="Ann"))
+            32
+        """
+        if profile is None:
+            profile = Profile(**fields)
+        elif fields:
+            raise BadRequestException(
+                "create_profile: pass either a profile or fields, not both; got "
+                f"fields {sorted(fields)}",
+                field="Profile",
+                rule="one of profile or fields",
+                value=sorted(fields),
+            )
+
+        return self.put_profiles(domain_name, [profile], source_name=source_name)[0]
+
+    def put_profiles(
+        self,
+        domain_name: str,
+        profiles: Iterable[Profile | Mapping[str, Any]] | str | os.PathLike[str],
+        *,
+        source_name: str | None = None,
+    ) -> list[str]:
+        """Store many profiles at once, all or nothing.
+
+        Every row is checked first; one bad row refuses the whole call and
+        nothing is written. A row may carry its own ``ProfileId`` (32 lowercase
+        hex characters, not yet used in the domain); otherwise one is made.
+
+        Args:
+            domain_name: the domain.
+            profiles: Profiles, dicts in the service's shape, or the path of a
+                CSV or JSON Lines file whose columns are mapped by their names
+                (see :func:`read_profiles` for explicit mappings).
+            source_name: where the profiles come from (1 to 255 characters).
+
+        Returns:
+            The profile ids, in input order.
+
+        Raises:
+            BadRequestException: naming the row (``Profiles[3].EmailAddress``),
+                the rule and the value; nothing was written.
+            ResourceNotFoundException: no such domain.
+
+        Example:
+            >>> client = Client()
+            >>> _ = client.create_domain("retail", default_expiration_days=30)
+            >>> ids = client.put_profiles("retail", [{"FirstName": "Ann"},
+            ...                                      {"FirstName": "Bo"}])
+            >>> len(ids)
+            2
+        """
+        checked(DomainName=domain_name)
+        self._check_source_name(source_name)
+        self._store.get_domain(domain_name)
+        if isinstance(profiles, (str, os.PathLike)):
+            profiles = read_profiles(os.fspath(profiles)).profiles
+
+        rows = list(profiles)
+
+        def check_and_prepare(bounds: tuple[int, int]) -> _PreparedChunk:
+            return self._check_and_prepare(rows, bounds, source_name)
+
+        chunks = [
+            (start, min(start + _PREPARE_CHUNK, len(rows)))
+            for start in range(0, len(rows), _PREPARE_CHUNK)
+        ]
+        workers = worker_count(
+            self.workers, len(rows), parallel_from=_PARALLEL_PREPARE_FROM
+        )
+        problems: list[Problem] = []
+        writes: list[ProfileWrite] = []
+        given: list[tuple[int, str]] = []
+        for chunk in ordered_map(check_and_prepare, chunks, workers):
+            problems.extend(chunk.problems)
+            writes.extend(chunk.writes)
+            given.extend(chunk.given_ids)
+
+        problems.extend(self._id_problems(domain_name, given, checked=not problems))
+        Checker(problems=problems).raise_if_any()
+
+        self._store.insert_profiles(domain_name, writes)
+        logger.info("domain %s: stored %d profiles", domain_name, len(writes))
+
+        return [write.profile_id for write in writes]
+
+    def _check_and_prepare(
+        self,
+        rows: Sequence[object],
+        bounds: tuple[int, int],
+        source_name: str | None,
+    ) -> _PreparedChunk:
+        """Check rows[start:stop] and turn the good ones into store writes.
+
+        Once a row is refused, later rows are only checked: nothing will be
+        written, so normalizing them is wasted.
+        """
+        prepared = _PreparedChunk()
+
+        for index in range(*bounds):
+            prefix = f"Profiles[{index}]"
+            try:
+                profile = self._as_profile(rows[index], prefix)
+            except BadRequestException as error:
+                prepared.problems.extend(_problems_of(error, prefix))
+                continue
+            if profile.found_by_items is not None:
+                prepared.problems.append(
+                    Problem(
+                        field=f"{prefix}.FoundByItems",
+                        rule="output only",
+                        value=profile.found_by_items,
+                        fix="remove it; search_profiles fills it in",
+                    )
+                )
+            if profile.profile_id is not None:
+                prepared.given_ids.append((index, profile.profile_id))
+            if prepared.problems:
+                continue
+            profile_id = profile.profile_id or uuid.uuid4().hex
+            prepared.writes.append(self._prepare(profile, profile_id, source_name))
+
+        return prepared
+
+    def _id_problems(
+        self, domain_name: str, given: Sequence[tuple[int, str]], *, checked: bool
+    ) -> list[Problem]:
+        """Problems with the ids rows carry: repeated in the call, or taken.
+
+        Args:
+            domain_name: the domain.
+            given: ``(row index, profile id)`` of the rows that carry an id.
+            checked: whether every row passed its checks; only then is the
+                store asked which ids are taken.
+        """
+        problems: list[Problem] = []
+        seen: dict[str, int] = {}
+
+        for index, profile_id in given:
+            if profile_id in seen:
+                problems.append(
+                    Problem(
+                        field=f"Profiles[{index}].ProfileId",
+                        rule="unique",
+                        value=profile_id,
+                        fix=f"it repeats Profiles[{seen[profile_id]}]; give "
+                        "each profile its own id or leave it out",
+                    )
+                )
+            seen[profile_id] = index
+        if problems or not checked or not seen:
+            return problems
+
+        for profile_id in self._store.get_profiles(domain_name, list(seen)):
+            problems.append(
+                Problem(
+                    field=f"Profiles[{seen[profile_id]}].ProfileId",
+                    rule="unique",
+                    value=profile_id,
+                    fix="that profile exists already; change it with "
+                    "update_profile, or leave the id out",
+                )
+            )
+        return problems
+
+    @staticmethod
+    def _as_profile(row: object, prefix: str) -> Profile:
+        if isinstance(row, Profile):
+            return row
+        if isinstance(row, Mapping):
+            return Profile.from_dict(row, prefix=prefix)
+        raise BadRequestException(
+            f"{prefix}: must be a Profile or a dict in the service's shape, got "
+            f"{type(row).__name__}; pass Profile objects or dicts",
+            field=prefix,
+            rule="type structure",
+            value=row,
+        )
