@@ -37,6 +37,7 @@ def page_dict(
 def check_string(
     checker: Checker, name: str, value: object, pattern: str, length: tuple[int, int]
 ) -> bool:
+    """Check a string's type, length and pattern; whether it passed them all."""
     if not checker.check_type(name, value, str, "string"):
         return False
     assert isinstance(value, str)
@@ -46,16 +47,19 @@ def check_string(
 
 
 def check_domain_name(checker: Checker, domain_name: object) -> None:
+    """Check a domain name against the service's DomainName rules."""
     check_string(checker, "DomainName", domain_name, _DOMAIN_NAME_PATTERN, (1, 64))
 
 
 def check_profile_id(checker: Checker, name: str, profile_id: object) -> None:
+    """Check a profile id: 32 lowercase hexadecimal characters."""
     if checker.check_type(name, profile_id, str, "string"):
         assert isinstance(profile_id, str)
         checker.check_pattern(name, profile_id, _PROFILE_ID_PATTERN)
 
 
 def check_workers(workers: object) -> None:
+    """Check the Client's workers option and raise when it is not 1 or more."""
     checker = Checker()
     if checker.check_type("workers", workers, int, "integer"):
         assert isinstance(workers, int)
@@ -76,6 +80,7 @@ def checked(**problems_for: Any) -> None:
 
 
 def profile_from_record(record: ProfileRecord) -> Profile:
+    """The Profile a stored record holds, with its id."""
     return Profile.from_dict({**record.raw, "ProfileId": record.profile_id})
 
 
