@@ -29,7 +29,6 @@ from profilematch._merge._fields import (
 
 __all__ = ["MergeOperation", "canonical_value", "consolidate"]
 
-
 _PHONE_FIELDS = frozenset(
     {"PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"}
 )

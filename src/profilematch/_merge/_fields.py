@@ -33,7 +33,6 @@ __all__ = [
     "merge_records",
 ]
 
-
 #: Service Profile members that hold one string each.
 SCALAR_FIELDS = PROFILE_TEXT_MEMBERS
 
@@ -50,7 +49,6 @@ MERGEABLE_FIELDS: tuple[str, ...] = (
     "Attributes",
     "EngagementPreferences",
 )
-
 
 # Members that never take part in a merge: the id is the main profile's, and
 # FoundByItems only describe a search result.
