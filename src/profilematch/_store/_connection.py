@@ -28,7 +28,6 @@ from profilematch._errors import InternalServerException, ThrottlingException
 
 __all__ = ["utc_now"]
 
-
 _BUSY_TIMEOUT_SECONDS = 5.0
 
 

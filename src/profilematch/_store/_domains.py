@@ -21,7 +21,6 @@ from profilematch._store._connection import (
 
 __all__ = ["DOMAIN_NOT_FOUND_HINT", "DomainRecord"]
 
-
 DOMAIN_NOT_FOUND_HINT = (
     "create it with create_domain or check the name with list_domains"
 )

@@ -19,7 +19,6 @@ __all__ = ["MIGRATIONS", "Migration"]
 
 logger = logging.getLogger(__name__)
 
-
 _TOKEN_SECRET_KEY = "token_secret"
 
 
