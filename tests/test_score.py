@@ -235,3 +235,29 @@ def test_parameters_stored_before_business_levels_read_back() -> None:
     model = ModelParameters.from_dict(data)
 
     assert DEFAULT_MODEL == model
+
+
+def test_prior_floor_keeps_priors_from_counting_against_a_match() -> None:
+    """min_prior_weight=0 lifts every negative prior to 0 and keeps the rest."""
+    many = attrs.evolve(DEFAULT_MODEL, profiles=1_000_000)
+    plain = Scorer(many)
+    linked = Scorer(many, min_prior_weight=0.0)
+
+    assert plain.prior_weight < 0.0
+    assert 0.0 == linked.prior_weight
+    assert max(plain.related_prior_weight, 0.0) == linked.related_prior_weight
+    assert max(plain.household_prior_weight, 0.0) == linked.household_prior_weight
+
+
+def test_prior_floor_raises_a_name_only_agreement() -> None:
+    """Two profiles agreeing on the name alone are likelier a match without a
+    negative prior, and an agreement on nothing stays a clear non-match."""
+    many = attrs.evolve(DEFAULT_MODEL, profiles=1_000_000)
+    name_only = vector(name="exact", email="else", phone="else")
+    nothing = vector(name="else", email="else", phone="else", address="else")
+
+    plain = Scorer(many).probability(name_only)
+    linked = Scorer(many, min_prior_weight=0.0).probability(name_only)
+
+    assert linked > plain
+    assert Scorer(many, min_prior_weight=0.0).probability(nothing) < 0.01

@@ -377,13 +377,23 @@ def match_features(
 
     clock = time.perf_counter()
 
-    # Clustering keeps what it asks for per component and frees it after, so
-    # no cache here grows with the whole run.
+    # Clustering asks whether two profiles already joined through others are
+    # clearly different people. A prior that makes a match rare among all
+    # candidate pairs (namesakes and strangers outnumber duplicates) does not
+    # hold for two profiles linked to the same third one, so here no prior
+    # counts against a match: with them, two profiles of one person that
+    # agree on the name and share no email or phone read as a clear
+    # non-match, and the more profiles, the more often. A prior that favours
+    # a match (duplicates are most candidate pairs) still counts. Clustering
+    # keeps what it asks for per component and frees it after, so no cache
+    # here grows with the whole run.
+    linked = Scorer(model, frequencies, min_prior_weight=0.0)
+
     def pair_probability(i: int, j: int) -> float:
         vector, exact = compare(features[i], features[j])
         if conflicting(features[i], features[j], vector):
             return 0.0
-        return scorer.probability(vector, exact)
+        return linked.probability(vector, exact)
 
     groups = [
         MatchItem(

@@ -724,8 +724,24 @@ class Scorer:
     """
 
     def __init__(
-        self, model: ModelParameters, frequencies: ValueCounts | None = None
+        self,
+        model: ModelParameters,
+        frequencies: ValueCounts | None = None,
+        *,
+        min_prior_weight: float | None = None,
     ) -> None:
+        """Build the weight tables of a model.
+
+        Args:
+            model: The trained (or built-in) parameters.
+            frequencies: How many profiles hold each name, email and phone
+                value; None scores exact levels without the common-value
+                adjustment.
+            min_prior_weight: A floor under the prior log2 odds of a match
+                against each kind of non-match; 0 lets a prior count for a
+                match but never against one. None keeps the priors as they
+                are.
+        """
         self.model = model
         self.frequencies = frequencies
         self.weights = [
@@ -748,7 +764,10 @@ class Scorer:
         ]
         self._tf_index = [FAMILIES.index(family) for family in _TF_FAMILIES]
         profiles = frequencies.profiles if frequencies else model.profiles
-        self.prior_weight = model.prior_weight_among(profiles)
+        floor = -math.inf if min_prior_weight is None else min_prior_weight
+        self.prior_weight = max(model.prior_weight_among(profiles), floor)
+        self.related_prior_weight = max(model.related_prior_weight, floor)
+        self.household_prior_weight = max(model.household_prior_weight, floor)
 
     def count_adjustment(self, family_index: int, count: int) -> float:
         """Change of the match weight when an exact value is held by ``count``.
@@ -775,8 +794,8 @@ class Scorer:
         households.
         """
         against_u = self.prior_weight
-        against_r = self.model.related_prior_weight
-        against_h = self.model.household_prior_weight
+        against_r = self.related_prior_weight
+        against_h = self.household_prior_weight
         for family_index, level in enumerate(vector):
             against_u += self.weights[family_index][level]
             against_r += self.related_weights[family_index][level]
