@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from profilematch._models import _Model
+    from profilematch._models._base import _Model
 
 __all__ = ["FrozenMap", "Spec", "service_name"]
 
