@@ -11,7 +11,13 @@ from typing import Any
 import attrs
 
 from profilematch._errors import BadRequestException, ResourceNotFoundException
-from profilematch._store._connection import _dumps, _from_iso, _iso, utc_now
+from profilematch._store._connection import (
+    _dumps,
+    _from_iso,
+    _iso,
+    bulk_cache,
+    utc_now,
+)
 from profilematch._store._domains import _Domains
 
 __all__ = ["ProfileRecord", "ProfileWrite"]
@@ -98,7 +104,7 @@ class _Profiles(_Domains):
         """
         stamp = _iso(now or utc_now())
 
-        with self.atomic() as connection:
+        with self.atomic() as connection, bulk_cache(connection):
             self._domain_row(connection, domain)
             try:
                 connection.executemany(
