@@ -44,12 +44,18 @@ from profilematch._errors import (
 from profilematch._export import location_of, write_export
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._gc import collection_paused
+from profilematch._jobs._base import (
+    FINAL_STATUSES,
+    Progress,
+    _check_enabled,
+    _matching_of,
+    to_job,
+)
 from profilematch._matcher import MatchOptions, MatchStats, match_features
 from profilematch._merge import auto_merge
 from profilematch._models import (
     AutoMerging,
     ExportingConfig,
-    ExportingLocation,
     IdentityResolutionJob,
     JobStats,
     Matching,
@@ -83,11 +89,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
-"""A progress callback: ``(stage, done, total)``; stage is a job status."""
-
-FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL_SUCCESS", "FAILED"})
 
 # A running job renews its lease at every stage and progress report; a holder
 # that stops renewing (a killed process elsewhere) is presumed dead after this.
@@ -235,48 +236,6 @@ def _clip(message: str) -> str:
     return message[: _MAX_MESSAGE - 1] + "…"
 
 
-def _matching_of(config: Mapping[str, Any]) -> Matching | None:
-    """Return the domain's Matching settings, or None when it has none."""
-    data = config.get("Matching")
-
-    return None if data is None else Matching.from_dict(data)
-
-
-# -- the job as the service shows it ---------------------------------------
-
-
-def to_job(record: JobRecord) -> IdentityResolutionJob:
-    """Return a stored job in the service's shape.
-
-    Args:
-        record: the job as the store keeps it.
-
-    Returns:
-        The IdentityResolutionJob.
-    """
-    return IdentityResolutionJob(
-        domain_name=record.domain_name,
-        job_id=record.job_id,
-        status=record.status,
-        job_start_time=record.job_start_time,
-        job_end_time=record.job_end_time,
-        last_updated_at=record.last_updated_at,
-        job_expiration_time=record.job_expiration_time,
-        auto_merging=(
-            None
-            if record.auto_merging is None
-            else AutoMerging.from_dict(record.auto_merging)
-        ),
-        exporting_location=(
-            None
-            if record.exporting_location is None
-            else ExportingLocation.from_dict(record.exporting_location)
-        ),
-        job_stats=None if record.stats is None else JobStats.from_dict(record.stats),
-        message=record.message,
-    )
-
-
 # -- running one job ---------------------------------------------------------
 
 
@@ -337,26 +296,6 @@ def _timed(domain: str, job_id: str, stage: str) -> Iterator[dict[str, int]]:
         stage,
         time.perf_counter() - started,
         ", ".join(f"{name} {value}" for name, value in counts.items()) or "-",
-    )
-
-
-def _check_enabled(domain: str, matching: Matching | None) -> Matching:
-    """Return the domain's Matching when it is enabled.
-
-    Raises:
-        BadRequestException: matching is off for the domain.
-    """
-    if matching is not None and matching.enabled:
-        return matching
-
-    enabled = None if matching is None else matching.enabled
-    raise BadRequestException(
-        f"Matching.Enabled: identity resolution jobs need matching enabled on "
-        f"domain {domain!r}; got {enabled}. Enable it with "
-        f"update_domain(..., matching=Matching(enabled=True)).",
-        field="Matching.Enabled",
-        rule="must be true to run a job",
-        value=enabled,
     )
 
 
