@@ -25,8 +25,6 @@ import json
 import logging
 import os
 import re
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -50,6 +48,16 @@ from profilematch._jobs._base import (
     _check_enabled,
     _matching_of,
     to_job,
+)
+from profilematch._jobs._leases import _HOST as _HOST
+from profilematch._jobs._leases import (
+    _RENEW_EVERY_SECONDS,
+    _RUN_LEASE_SECONDS,
+    _in_flight,
+    _in_flight_lock,
+    _job_lease,
+    _new_owner,
+    fail_abandoned_jobs,
 )
 from profilematch._matcher import MatchOptions, MatchStats, match_features
 from profilematch._merge import auto_merge
@@ -90,25 +98,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# A running job renews its lease at every stage and progress report; a holder
-# that stops renewing (a killed process elsewhere) is presumed dead after this.
-_RUN_LEASE_SECONDS = 3600.0
-_RENEW_EVERY_SECONDS = 60.0
 # A claimed schedule slot stays claimed until well after the next slot.
 _SLOT_LEASE_SECONDS = 8 * 24 * 3600.0
 _MAX_MESSAGE = 2048
 _JOB_ID = re.compile(r"[a-f0-9]{32}")
-_HOST = socket.gethostname()
-
-_STALE_MESSAGE = (
-    "The process running this job stopped before the job finished (killed or "
-    "crashed). Run the job again."
-)
-
-# Jobs this process is running now, so a reader in the same process never
-# mistakes one of them for the leftover of a dead process.
-_in_flight: set[tuple[str, str]] = set()
-_in_flight_lock = threading.Lock()
 
 
 @attrs.frozen(kw_only=True)
@@ -198,34 +191,6 @@ def _oversized_note(report: JobReport, limit: int) -> str | None:
         f"and made no candidate pairs: {shown}{more}. See get_job_report; "
         "raise max_block_size if they are real people."
     )
-
-
-def _job_lease(domain: str, job_id: str) -> str:
-    """Name the lease a running job holds."""
-    return f"job:{domain}:{job_id}"
-
-
-def _new_owner() -> str:
-    """Return a lease owner naming this host and process, unique per call."""
-    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
-
-
-def _owner_is_dead(owner: str) -> bool:
-    """Tell whether a lease owner is a process on this host that no longer runs."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != _HOST or not pid_text.isdigit():
-        return False
-
-    try:
-        # Signal 0 checks that the process exists without touching it.
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-
-    return False
 
 
 def _clip(message: str) -> str:
@@ -850,58 +815,6 @@ def discard_pending_jobs(store: Store, domain: str) -> int:
 
 
 # -- reading jobs --------------------------------------------------------------
-
-
-def _is_abandoned(store: Store, record: JobRecord) -> bool:
-    """Tell whether an unfinished job has no live process running it."""
-    with _in_flight_lock:
-        if (record.domain_name, record.job_id) in _in_flight:
-            return False
-
-    owner = store.lease_owner(_job_lease(record.domain_name, record.job_id))
-    if owner is None:
-        return True
-    # Our own process holds the lease but does not run the job: left over.
-    if owner.startswith(f"{_HOST}:{os.getpid()}:"):
-        return True
-
-    return _owner_is_dead(owner)
-
-
-def fail_abandoned_jobs(store: Store, domain: str) -> int:
-    """Mark FAILED the unfinished jobs whose process is gone.
-
-    Args:
-        store: the store.
-        domain: the domain's name.
-
-    Returns:
-        How many jobs were marked FAILED.
-    """
-    failed = 0
-
-    for record in store.unfinished_jobs(domain):
-        if not _is_abandoned(store, record):
-            continue
-        moment = utc_now()
-        with store.atomic():
-            # Re-read inside the transaction: the job may have ended meanwhile.
-            if store.get_job(domain, record.job_id).status in FINAL_STATUSES:
-                continue
-            store.update_job(
-                domain,
-                record.job_id,
-                status="FAILED",
-                message=_STALE_MESSAGE,
-                job_end_time=moment,
-                last_updated_at=moment,
-            )
-        logger.warning(
-            "domain %s job %s: abandoned; marked FAILED", domain, record.job_id
-        )
-        failed += 1
-
-    return failed
 
 
 def get_job(store: Store, domain: str, job_id: str) -> IdentityResolutionJob:
