@@ -24,7 +24,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,11 +33,7 @@ from typing import Any
 import attrs
 
 from profilematch._config import get_default_region
-from profilematch._errors import (
-    BadRequestException,
-    ProfileMatchError,
-    ResourceNotFoundException,
-)
+from profilematch._errors import ProfileMatchError, ResourceNotFoundException
 from profilematch._export import location_of, write_export
 from profilematch._features import ProfileFeatures, profile_features
 from profilematch._gc import collection_paused
@@ -59,6 +54,7 @@ from profilematch._jobs._leases import (
     _new_owner,
     fail_abandoned_jobs,
 )
+from profilematch._jobs._read import JobsPage, get_job, list_jobs
 from profilematch._matcher import MatchOptions, MatchStats, match_features
 from profilematch._merge import auto_merge
 from profilematch._models import (
@@ -69,12 +65,6 @@ from profilematch._models import (
     Matching,
     MatchItem,
     Profile,
-)
-from profilematch._paging import (
-    PageToken,
-    check_max_results,
-    decode_token,
-    encode_token,
 )
 from profilematch._schedule import is_due, last_job_time, next_job_time
 from profilematch._score import ModelParameters
@@ -101,7 +91,6 @@ logger = logging.getLogger(__name__)
 # A claimed schedule slot stays claimed until well after the next slot.
 _SLOT_LEASE_SECONDS = 8 * 24 * 3600.0
 _MAX_MESSAGE = 2048
-_JOB_ID = re.compile(r"[a-f0-9]{32}")
 
 
 @attrs.frozen(kw_only=True)
@@ -814,62 +803,6 @@ def discard_pending_jobs(store: Store, domain: str) -> int:
     return len(pending)
 
 
-# -- reading jobs --------------------------------------------------------------
-
-
-def get_job(store: Store, domain: str, job_id: str) -> IdentityResolutionJob:
-    """Return one identity resolution job.
-
-    Args:
-        store: the store.
-        domain: the domain's name.
-        job_id: the job's id, 32 lowercase hex characters.
-
-    Returns:
-        The job.
-
-    Raises:
-        BadRequestException: the id is not 32 lowercase hex characters.
-        ResourceNotFoundException: no such domain or job.
-    """
-    if not isinstance(job_id, str) or not _JOB_ID.fullmatch(job_id):
-        raise BadRequestException(
-            f"JobId: must be 32 lowercase hex characters; got {job_id!r}. Use a "
-            f"JobId from list_identity_resolution_jobs.",
-            field="JobId",
-            rule="pattern [a-f0-9]{32}",
-            value=job_id,
-        )
-    fail_abandoned_jobs(store, domain)
-
-    return to_job(store.get_job(domain, job_id))
-
-
-@attrs.frozen(kw_only=True)
-class JobsPage:
-    """One page of identity resolution jobs, newest first.
-
-    Attributes:
-        identity_resolution_jobs_list: the jobs of this page.
-        next_token: pass it back for the next page; None on the last page.
-    """
-
-    identity_resolution_jobs_list: tuple[IdentityResolutionJob, ...] = ()
-    next_token: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The page in the service's shape (ListIdentityResolutionJobs)."""
-        result: dict[str, Any] = {
-            "IdentityResolutionJobsList": [
-                job.to_list_item_dict() for job in self.identity_resolution_jobs_list
-            ]
-        }
-        if self.next_token is not None:
-            result["NextToken"] = self.next_token
-
-        return result
-
-
 def get_report(store: Store, domain: str, job_id: str) -> JobReport:
     """Return what a finished job found: blocking, invalid values and timings.
 
@@ -887,78 +820,3 @@ def get_report(store: Store, domain: str, job_id: str) -> JobReport:
         )
 
     return JobReport.from_dict(record.report)
-
-
-def list_jobs(
-    store: Store,
-    domain: str,
-    *,
-    max_results: int | None = None,
-    next_token: str | None = None,
-) -> JobsPage:
-    """Return a page of a domain's jobs, ordered by start time, newest first.
-
-    Args:
-        store: the store.
-        domain: the domain's name.
-        max_results: at most this many jobs, 1 to 100 (default 100).
-        next_token: the token of the previous page, or None for the first.
-
-    Returns:
-        The page and the token of the next one.
-
-    Raises:
-        BadRequestException: max_results is out of range or next_token is not
-            a token of this domain's job list.
-        ResourceNotFoundException: no such domain.
-    """
-    limit = 100 if max_results is None else check_max_results(max_results)
-    secret = store.token_secret()
-    after: tuple[str, str] | None = None
-    if next_token is not None:
-        token = decode_token(secret, next_token, kind="jobs", domain=domain)
-        after = _position(token.position, next_token)
-    fail_abandoned_jobs(store, domain)
-
-    records = store.list_jobs(domain, limit=limit + 1, after=after)
-
-    more = len(records) > limit
-    records = records[:limit]
-    following = None
-    if more:
-        following = encode_token(
-            secret,
-            PageToken(
-                kind="jobs",
-                domain=domain,
-                generation=None,
-                position=list(store.job_position(records[-1])),
-            ),
-        )
-
-    return JobsPage(
-        identity_resolution_jobs_list=tuple(to_job(record) for record in records),
-        next_token=following,
-    )
-
-
-def _position(position: object, next_token: str) -> tuple[str, str]:
-    """Read the (start time, job id) a jobs token pins.
-
-    Raises:
-        BadRequestException: the position is not a pair of strings.
-    """
-    if (
-        isinstance(position, list)
-        and len(position) == 2
-        and all(isinstance(part, str) for part in position)
-    ):
-        return position[0], position[1]
-
-    raise BadRequestException(
-        "next_token: the token does not hold a job position; start again from "
-        "the first page with next_token=None",
-        field="next_token",
-        rule="valid token",
-        value=next_token,
-    )
