@@ -22,31 +22,34 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import attrs
 import click
 
+from profilematch._cli._base import (
+    DEFAULT_DB,
+    MEMORY_DB,
+    _client,
+    _ensure_domain,
+    _profile_count,
+    cli,
+    main,
+)
 from profilematch._client import Client
 from profilematch._errors import (
     BadRequestException,
     InternalServerException,
-    ProfileMatchError,
     ResourceNotFoundException,
 )
 from profilematch._io import ROW_ID_ATTRIBUTE, InputFile, read_profiles
-from profilematch._models import IdentityResolutionJob, Matching, MatchItem
-from profilematch._store import DOMAIN_NOT_FOUND_HINT
+from profilematch._models import IdentityResolutionJob, MatchItem
 
 __all__ = ["cli", "main"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-DEFAULT_DB = "profilematch.db"
-MEMORY_DB = ":memory:"
-_EXPIRATION_DAYS = 366
 _PHONE_FIELDS = (
     "PhoneNumber",
     "MobilePhoneNumber",
@@ -55,32 +58,6 @@ _PHONE_FIELDS = (
 )
 _EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 _OUTPUT_FORMATS = ("table", "jsonl", "csv", "json")
-
-
-class _Group(click.Group):
-    """A command group that turns profilematch errors into one-line messages."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; report a ProfileMatchError and exit non-zero."""
-        try:
-            return super().invoke(ctx)
-        except ProfileMatchError as exc:
-            _fail(exc)
-
-
-def _fail(exc: ProfileMatchError) -> None:
-    """Print an error as ``profilematch: error: ...`` and exit."""
-    # The library's hint names Python calls; a shell user needs commands.
-    message = exc.message.replace(
-        DOMAIN_NOT_FOUND_HINT,
-        "import a file into it with 'profilematch import FILE --domain NAME', "
-        "or check --db and --domain",
-    )
-    lines = message.splitlines() or [exc.code]
-    click.echo(f"profilematch: error: {lines[0]}", err=True)
-    for line in lines[1:]:
-        click.echo(f"  {line}", err=True)
-    raise SystemExit(2 if isinstance(exc, BadRequestException) else 1)
 
 
 def _store_options(func: _F) -> _F:
@@ -178,63 +155,6 @@ def _job_options(func: _F) -> _F:
     for option in reversed(options):
         func = option(func)
     return func
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="profilematch", prog_name="profilematch")
-def cli() -> None:
-    """Find duplicate customer profiles and group them with a confidence score.
-
-    Start with `profilematch match customers.csv`; `profilematch COMMAND -h`
-    tells more about each command.
-    """
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line (the ``profilematch`` console script).
-
-    Args:
-        argv: the arguments; default ``sys.argv[1:]``.
-    """
-    cli.main(args=list(argv) if argv is not None else None, prog_name="profilematch")
-
-
-# --------------------------------------------------------------------------
-# The store
-
-
-@contextmanager
-def _client(db: str, region: str | None = None) -> Iterator[Client]:
-    """Open the Client on the store file, or in memory for ``:memory:``."""
-    path = None if db == MEMORY_DB else db
-    with Client(path, default_region=region.upper() if region else None) as client:
-        yield client
-
-
-def _ensure_domain(client: Client, domain: str) -> bool:
-    """Create the domain with matching enabled unless it exists.
-
-    Returns:
-        True when the domain was created.
-    """
-    try:
-        client.get_domain(domain)
-    except ResourceNotFoundException:
-        client.create_domain(
-            domain,
-            default_expiration_days=_EXPIRATION_DAYS,
-            matching=Matching(enabled=True),
-        )
-        return True
-
-    return False
-
-
-def _profile_count(client: Client, domain: str) -> int:
-    """The number of profiles a domain holds, from its stats."""
-    stats = client.get_domain(domain).stats
-
-    return (stats.profile_count or 0) if stats is not None else 0
 
 
 # --------------------------------------------------------------------------
