@@ -18,13 +18,13 @@ import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 import click
 
 from profilematch._cli._base import _client, _ensure_domain, _profile_count, cli, main
+from profilematch._cli._input import _import, _read, _report_mapping, import_command
 from profilematch._cli._options import (
     _job_options,
     _output_options,
@@ -48,102 +48,12 @@ from profilematch._errors import (
     InternalServerException,
     ResourceNotFoundException,
 )
-from profilematch._io import ROW_ID_ATTRIBUTE, InputFile, read_profiles
+from profilematch._io import ROW_ID_ATTRIBUTE
 from profilematch._models import IdentityResolutionJob
 
 __all__ = ["cli", "main"]
 
-
-# --------------------------------------------------------------------------
-# Reading and importing
-
-
-_DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";"}
-
-
-def _read(path: str, options: Mapping[str, Any]) -> InputFile:
-    """Read an input file with the reading options of a command."""
-    delimiter = options["delimiter"]
-    delimiter = _DELIMITER_NAMES.get(delimiter, delimiter) if delimiter else None
-    if delimiter is not None and len(delimiter) != 1:
-        raise BadRequestException(
-            f"--delimiter {delimiter!r}: a delimiter is one character (or tab, "
-            "comma, semicolon)",
-            field="--delimiter",
-            rule="one character",
-            value=delimiter,
-        )
-
-    return read_profiles(
-        path,
-        field_map=list(options["field_map"]),
-        id_column=options["id_column"],
-        auto_map=options["auto_map"],
-        unmapped=options["unmapped"],
-        file_format=options["input_format"],
-        encoding=options["encoding"],
-        delimiter=delimiter,
-    )
-
-
-def _report_mapping(data: InputFile) -> None:
-    """Tell the user which column went to which profile field."""
-    click.echo(
-        f"Read {len(data.profiles):,} rows from {data.path}; columns mapped:",
-        err=True,
-    )
-    for line in data.mapping.describe():
-        click.echo(line, err=True)
-
-
-def _import(client: Client, domain: str, data: InputFile) -> list[str]:
-    """Put a file's profiles into a domain, all or none; return their ids."""
-    source = Path(data.path).name[:255] or "input"
-    try:
-        ids = client.put_profiles(domain, list(data.profiles), source_name=source)
-    except BadRequestException as exc:
-        raise _locate(exc, data) from None
-
-    return [str(i) for i in ids]
-
-
-def _locate(exc: BadRequestException, data: InputFile) -> BadRequestException:
-    """Name the file's row behind a bulk error about ``Profiles[i]``."""
-    field = exc.field or ""
-    if not field.startswith("Profiles[") or "]" not in field:
-        return exc
-
-    index_text = field[len("Profiles[") : field.index("]")]
-    if not index_text.isdigit() or int(index_text) >= len(data.profiles):
-        return exc
-    first_line = exc.message.splitlines()[0]
-
-    return BadRequestException(
-        f"{data.where(int(index_text))}: {first_line}",
-        field=exc.field,
-        rule=exc.rule,
-        value=exc.value,
-    )
-
-
-@cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
-@_store_options
-@_read_options
-def import_command(file: str, db: str, domain: str, **options: Any) -> None:
-    """Import the profiles of a CSV or JSON Lines FILE into a domain.
-
-    The domain is created when missing; profiles are added to those it holds.
-    Either every row is imported or, on an error, none.
-    """
-    data = _read(file, options)
-    _report_mapping(data)
-
-    with _client(db, options["region"]) as client:
-        _ensure_domain(client, domain)
-        ids = _import(client, domain, data)
-
-    click.echo(f"Imported {len(ids):,} profiles into domain '{domain}' ({db}).")
+cli.add_command(import_command)
 
 
 # --------------------------------------------------------------------------
