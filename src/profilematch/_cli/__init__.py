@@ -15,7 +15,6 @@ and exits with 2 for bad input and 1 otherwise.
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,6 +24,7 @@ import click
 
 from profilematch._cli._base import _client, _ensure_domain, _profile_count, cli, main
 from profilematch._cli._input import _import, _read, _report_mapping, import_command
+from profilematch._cli._jobs import _run_job, jobs_command, run_command
 from profilematch._cli._options import (
     _job_options,
     _output_options,
@@ -39,118 +39,17 @@ from profilematch._cli._output import (
     _input_profiles,
     _output_format,
     _profiles_by_id,
-    _stat,
     _views,
 )
 from profilematch._client import Client
-from profilematch._errors import (
-    BadRequestException,
-    InternalServerException,
-    ResourceNotFoundException,
-)
+from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._io import ROW_ID_ATTRIBUTE
-from profilematch._models import IdentityResolutionJob
 
 __all__ = ["cli", "main"]
 
 cli.add_command(import_command)
-
-
-# --------------------------------------------------------------------------
-# Running jobs
-
-
-_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
-
-
-class _Progress:
-    """A tqdm bar per job stage, on standard error."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.stage: str | None = None
-        self.bar: Any = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        """Show the progress of a stage; a new stage closes the previous bar."""
-        if not self.enabled:
-            return
-
-        from tqdm import tqdm
-
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = tqdm(
-                total=total or None,
-                desc=stage,
-                file=sys.stderr,
-                leave=False,
-                bar_format=_BAR_FORMAT,
-            )
-        elif total and self.bar.total != total:
-            # A stage runs several steps, each reporting its own total.
-            self.bar.reset(total=total)
-        self.bar.n = done
-        self.bar.refresh()
-
-    def close(self) -> None:
-        """Close the open bar, if any."""
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-
-def _progress_enabled(flag: bool | None) -> bool:
-    """Progress bars when asked, else when standard error is a terminal."""
-    if flag is not None:
-        return flag
-
-    return sys.stderr.isatty()
-
-
-def _run_job(
-    client: Client, domain: str, options: Mapping[str, Any]
-) -> IdentityResolutionJob:
-    """Run an identity resolution job with the command's job options."""
-    settings = {
-        name: options[name]
-        for name in ("threshold", "max_block_size", "seed")
-        if options.get(name) is not None
-    }
-    progress = _Progress(_progress_enabled(options.get("progress")))
-    try:
-        job = client.run_identity_resolution_job(domain, progress=progress, **settings)
-    finally:
-        progress.close()
-
-    if job.status == "FAILED":
-        raise InternalServerException(
-            f"identity resolution job {job.job_id} failed: "
-            f"{job.message or 'no reason given'}; the previous match groups are kept"
-        )
-    if job.status == "PARTIAL_SUCCESS":
-        click.echo(f"Warning: job {job.job_id}: {job.message}", err=True)
-
-    return job
-
-
-@cli.command("run")
-@_store_options
-@_job_options
-def run_command(db: str, domain: str, **options: Any) -> None:
-    """Run an identity resolution job over a domain's profiles now."""
-    started = time.perf_counter()
-    with _client(db) as client:
-        job = _run_job(client, domain, options)
-
-    stats = job.job_stats
-    click.echo(
-        f"Job {job.job_id} {job.status}: "
-        f"{_stat(stats, 'number_of_profiles_reviewed')} profiles reviewed, "
-        f"{_stat(stats, 'number_of_matches_found')} match groups found "
-        f"in {time.perf_counter() - started:.1f} s."
-    )
+cli.add_command(run_command)
+cli.add_command(jobs_command)
 
 
 # --------------------------------------------------------------------------
@@ -314,48 +213,6 @@ def export_command(db: str, domain: str, output: str, fmt: str | None) -> None:
         profiles = _profiles_by_id(client, domain, profile_ids)
 
     _emit(_views(matches, profiles), output, fmt, None)
-
-
-@cli.command("jobs")
-@_store_options
-@click.option("--json", "as_json", is_flag=True, help="Print the service's JSON.")
-def jobs_command(db: str, domain: str, as_json: bool) -> None:
-    """List the domain's identity resolution jobs, newest first."""
-    with _client(db) as client:
-        jobs = _all_jobs(client, domain)
-
-    if as_json:
-        payload = {"IdentityResolutionJobsList": [j.to_dict() for j in jobs]}
-        click.echo(_dumps(payload))
-        return
-    if not jobs:
-        click.echo(f"No jobs in domain '{domain}'.")
-        return
-
-    click.echo(f"{'job id':<32}  {'status':<15}  {'started':<19}  profiles  groups")
-    for job in jobs:
-        started = (
-            job.job_start_time.strftime("%Y-%m-%d %H:%M:%S")
-            if job.job_start_time
-            else ""
-        )
-        click.echo(
-            f"{job.job_id:<32}  {job.status:<15}  {started:<19}  "
-            f"{_stat(job.job_stats, 'number_of_profiles_reviewed'):>8}  "
-            f"{_stat(job.job_stats, 'number_of_matches_found'):>6}"
-        )
-
-
-def _all_jobs(client: Client, domain: str) -> list[IdentityResolutionJob]:
-    """Every job of a domain, newest first, following the pages."""
-    jobs: list[IdentityResolutionJob] = []
-    page = client.list_identity_resolution_jobs(domain)
-    jobs.extend(page.identity_resolution_jobs_list)
-    while page.next_token:
-        page = client.list_identity_resolution_jobs(domain, next_token=page.next_token)
-        jobs.extend(page.identity_resolution_jobs_list)
-
-    return jobs
 
 
 _PROFILE_ID = re.compile(r"^[a-f0-9]{32}$")
