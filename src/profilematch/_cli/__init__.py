@@ -10,25 +10,22 @@ Data goes to standard output; the column mapping, progress bars and the
 closing summary go to standard error, so output can be piped. An error that
 profilematch raises on purpose prints one line, ``profilematch: error: ...``,
 and exits with 2 for bad input and 1 otherwise.
+
+The commands live in modules by what they work on: ``_input`` (import),
+``_jobs`` (run and jobs), ``_match`` (match, matches and export) and
+``_profiles`` (explain and merge); this package adds them to the group.
+``_base`` holds the group itself with its error handling, ``main`` and opening
+the store; ``_options`` the options commands share, and ``_output`` the
+formatting of what they print.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
-import attrs
-import click
-
-from profilematch._cli._base import _client, cli, main
+from profilematch._cli._base import cli, main
 from profilematch._cli._input import import_command
 from profilematch._cli._jobs import jobs_command, run_command
 from profilematch._cli._match import export_command, match_command, matches_command
-from profilematch._cli._options import _store_options
-from profilematch._cli._output import _dumps
-from profilematch._client import Client
-from profilematch._errors import BadRequestException, ResourceNotFoundException
-from profilematch._io import ROW_ID_ATTRIBUTE
+from profilematch._cli._profiles import explain_command, merge_command
 
 __all__ = ["cli", "main"]
 
@@ -38,84 +35,5 @@ cli.add_command(match_command)
 cli.add_command(matches_command)
 cli.add_command(export_command)
 cli.add_command(jobs_command)
-
-
-_PROFILE_ID = re.compile(r"^[a-f0-9]{32}$")
-
-
-def _resolve_ids(client: Client, domain: str, ids: Sequence[str]) -> list[str]:
-    """Profile ids for ids given as profile ids or as original row ids.
-
-    Raises:
-        ResourceNotFoundException: an id is neither a profile id nor the row
-            id of a profile in the domain.
-        BadRequestException: a row id belongs to several profiles.
-    """
-    wanted = {i for i in ids if not _PROFILE_ID.match(i)}
-    if not wanted:
-        return list(ids)
-
-    found: dict[str, list[str]] = {i: [] for i in wanted}
-    for record in client.store.iter_profiles(domain):
-        row_id = (record.raw.get("Attributes") or {}).get(ROW_ID_ATTRIBUTE)
-        if row_id in found:
-            found[row_id].append(record.profile_id)
-    for row_id, profile_ids in found.items():
-        if not profile_ids:
-            raise ResourceNotFoundException(
-                f"{row_id}: no profile with this profile id or row id in domain "
-                f"'{domain}'; profile ids are 32 hex characters, row ids come "
-                "from the imported file, and a merged row's profile is gone (use "
-                "the profile id of the profile it was merged into)"
-            )
-        if len(profile_ids) > 1:
-            raise BadRequestException(
-                f"row id {row_id} belongs to {len(profile_ids)} profiles "
-                f"({', '.join(profile_ids)}); name one by its profile id",
-                field="ID",
-                rule="unique row id",
-                value=row_id,
-            )
-
-    return [found[i][0] if i in found else i for i in ids]
-
-
-@cli.command("explain")
-@click.argument("id_a")
-@click.argument("id_b")
-@_store_options
-@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-@click.option("--job-id", help="Score with this job's model (default: the latest).")
-def explain_command(
-    db: str, domain: str, id_a: str, id_b: str, as_json: bool, job_id: str | None
-) -> None:
-    """Explain the score of two profiles: levels and match weights per attribute.
-
-    ID_A and ID_B are profile ids, or row ids from the imported file.
-    """
-    with _client(db) as client:
-        first, second = _resolve_ids(client, domain, [id_a, id_b])
-        explanation = client.explain_match(domain, first, second, job_id=job_id)
-
-    if as_json:
-        click.echo(_dumps(attrs.asdict(explanation)))
-        return
-
-    click.echo(f"{first} and {second}:")
-    click.echo(str(explanation))
-
-
-@cli.command("merge")
-@click.argument("main_id")
-@click.argument("ids", nargs=-1, required=True)
-@_store_options
-def merge_command(db: str, domain: str, main_id: str, ids: tuple[str, ...]) -> None:
-    """Merge the profiles IDS into MAIN_ID (MergeProfiles).
-
-    Ids are profile ids, or row ids from the imported file.
-    """
-    with _client(db) as client:
-        main, *others = _resolve_ids(client, domain, [main_id, *ids])
-        message = client.merge_profiles(domain, main, others)
-
-    click.echo(message or f"Merged {len(others)} profiles into {main}.")
+cli.add_command(explain_command)
+cli.add_command(merge_command)
