@@ -414,7 +414,7 @@ def test_explain_match_unknown_profile_is_not_found():
 
 def test_explain_match_with_a_failed_job_says_it_has_no_model(monkeypatch):
     """explain_match pinned to a job that stored no model refuses, naming the job."""
-    from profilematch import _jobs
+    from profilematch._jobs import _stages
 
     client = pm.Client()
     client.create_domain(
@@ -427,7 +427,7 @@ def test_explain_match_with_a_failed_job_says_it_has_no_model(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("matcher broke")
 
-    monkeypatch.setattr(_jobs, "match_features", broken)
+    monkeypatch.setattr(_stages, "match_features", broken)
     job = client.run_identity_resolution_job("retail")
 
     with pytest.raises(pm.ResourceNotFoundException, match="stored no model"):

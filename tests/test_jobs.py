@@ -22,6 +22,7 @@ from profilematch._errors import BadRequestException, ResourceNotFoundException
 from profilematch._features import profile_features
 from profilematch._jobs import (
     JobReport,
+    _stages,
     discard_pending_jobs,
     get_job,
     list_jobs,
@@ -193,14 +194,14 @@ def test_auto_merging_merges_the_groups(store: Store) -> None:
     """With AutoMerging on, the job enters MERGING, merges and counts the merges."""
     make_domain(store, matching=auto_merging_on())
     statuses: list[str] = []
-    original = _jobs._auto_merge
+    original = _stages._auto_merge
 
     def spy(*args: Any) -> int:
         statuses.append(store.unfinished_jobs("retail")[0].status)
         return original(*args)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_jobs, "_auto_merge", spy)
+        patch.setattr(_stages, "_auto_merge", spy)
         job = run(store, "retail")
 
     assert ["MERGING"] == statuses
@@ -275,13 +276,13 @@ def test_reuse_model_passes_the_last_model(
     stored = store.get_job(domain, first.job_id).model_json
     assert stored is not None
     received: list[Any] = []
-    original = _jobs.match_features
+    original = _stages.match_features
 
     def spy(features: Any, **options: Any) -> Any:
         received.append(options["model"])
         return original(features, **options)
 
-    monkeypatch.setattr(_jobs, "match_features", spy)
+    monkeypatch.setattr(_stages, "match_features", spy)
     run(store, domain, reuse_model=True)
     run(store, domain)
 
@@ -302,7 +303,7 @@ def test_failure_in_matching_keeps_the_previous_generation(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("comparison exploded")
 
-    monkeypatch.setattr(_jobs, "match_features", broken)
+    monkeypatch.setattr(_stages, "match_features", broken)
     failed = run(store, domain)
 
     assert "FAILED" == failed.status
@@ -657,13 +658,13 @@ def test_match_options_reach_the_matcher(
 ) -> None:
     """The options given to a job are the ones the matcher runs with."""
     received: list[MatchOptions] = []
-    original = _jobs.match_features
+    original = _stages.match_features
 
     def spy(features: Any, **options: Any) -> Any:
         received.append(options["options"])
         return original(features, **options)
 
-    monkeypatch.setattr(_jobs, "match_features", spy)
+    monkeypatch.setattr(_stages, "match_features", spy)
     run(store, domain, options=MatchOptions(threshold=0.9, seed=7, workers=1))
 
     assert (0.9, 7) == (received[0].threshold, received[0].seed)
@@ -772,7 +773,7 @@ def test_report_of_a_failed_job_is_not_found(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("matcher broke")
 
-    monkeypatch.setattr(_jobs, "match_features", broken)
+    monkeypatch.setattr(_stages, "match_features", broken)
     job = run(store, domain, now=SATURDAY)
 
     with pytest.raises(ResourceNotFoundException, match="FAILED"):
