@@ -9,7 +9,7 @@ import attrs
 import jellyfish
 from nicknames import NickNamer
 
-from profilematch._normalize._missing import coerce
+from profilematch._normalize._missing import NULL_TOKENS, coerce
 from profilematch._normalize._text import words
 
 __all__ = ["PersonName", "name", "nickname_keys", "phonetic"]
@@ -132,6 +132,13 @@ def _assemble(
         # Hyphens survive inside a part so that "smith-jones" stays one
         # surname when the canonical parts are normalized again.
         return " ".join("-".join(g) for g in groups) or None
+
+    # A word that stands for no value ("none", "null") is no name, in a whole
+    # name as in a name field.
+    first, middle, last = (
+        [g for g in part if "-".join(g) not in NULL_TOKENS]
+        for part in (first, middle, last)
+    )
 
     tokens = tuple(w for part in (first, middle, last) for g in part for w in g)
     if not tokens:
