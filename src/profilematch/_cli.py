@@ -317,7 +317,8 @@ def import_command(file: str, db: str, domain: str, **options: Any) -> None:
     """Import the profiles of a CSV or JSON Lines FILE into a domain.
 
     The domain is created when missing; profiles are added to those it holds.
-    Either every row is imported or, on an error, none.
+    Either every row is imported or, on an error, none. FILE may be compressed
+    with gzip, bzip2 or xz (.gz, .bz2, .xz).
     """
     data = _read(file, options)
     _report_mapping(data)
@@ -755,7 +756,8 @@ def match_command(
     Reads FILE, imports it into the domain (replacing the profiles it held,
     unless --append), runs an identity resolution job and prints the match
     groups as a table, or writes them with --output. Original row ids are
-    kept next to profile ids so the groups join back to FILE.
+    kept next to profile ids so the groups join back to FILE. FILE may be
+    compressed with gzip, bzip2 or xz (.gz, .bz2, .xz).
     """
     started = time.perf_counter()
     fmt = _output_format(output, fmt)
