@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
 from pathlib import Path
 
@@ -280,6 +282,49 @@ def test_match_reads_json_lines(runner, tmp_path):
     assert 0 == result.exit_code, result.output
     items = [json.loads(line) for line in result.stdout.splitlines()]
     assert [{"r0", "r1", "r2"}] == [set(item["RowIds"]) for item in items]
+
+
+def test_match_reads_a_gzip_csv(runner, tmp_path):
+    """match on a .csv.gz file finds the groups it finds in the plain CSV."""
+    path = tmp_path / "people.csv.gz"
+    path.write_bytes(gzip.compress(PEOPLE.encode()))
+
+    result = runner.invoke(cli, ["match", str(path), "-o", "-", "--format", "csv"])
+
+    assert 0 == result.exit_code, result.output
+    assert {frozenset({"a1", "a2"}), frozenset({"b1", "b2"})} == groups_of(
+        result.stdout
+    )
+    assert f"Read 6 rows from {path}" in result.stderr
+
+
+def test_import_reads_a_bzip2_json_lines_file(runner, tmp_path):
+    """import stores every object of a .jsonl.bz2 file."""
+    lines = [{"id": f"r{i}", "FirstName": name} for i, name in enumerate("ABC")]
+    path = tmp_path / "p.jsonl.bz2"
+    path.write_bytes(
+        bz2.compress("".join(json.dumps(x) + "\n" for x in lines).encode())
+    )
+
+    result = runner.invoke(cli, ["import", str(path)])
+
+    assert 0 == result.exit_code, result.output
+    assert "Imported 3 profiles into domain 'default'" in result.stdout
+
+
+def test_plain_file_named_gz_is_one_line_and_exit_2(runner, tmp_path):
+    """A plain CSV named .csv.gz prints one error line and creates no store."""
+    path = write(tmp_path / "people.csv.gz", PEOPLE)
+
+    result = runner.invoke(cli, ["match", path])
+
+    assert 2 == result.exit_code
+    assert [
+        f"profilematch: error: {path}: the name ends in .gz but the file is not "
+        "gzip-compressed; rename it to people.csv if it is plain text, or compress "
+        "it with gzip"
+    ] == result.stderr.splitlines()
+    assert not (tmp_path / "profilematch.db").exists()
 
 
 def test_named_delimiter_and_map_reach_the_store(runner, tmp_path):

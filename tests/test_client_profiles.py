@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lzma
 import re
 
 import pytest
@@ -445,6 +446,19 @@ def test_put_profiles_reads_a_csv_path(tmp_path):
     client.create_domain("retail", default_expiration_days=30)
 
     ids = client.put_profiles("retail", path)
+
+    names = [client.get_profile("retail", pid).first_name for pid in ids]
+    assert ["Ann", "Bo"] == names
+
+
+def test_put_profiles_reads_a_compressed_csv_path(tmp_path):
+    """put_profiles given an xz-compressed CSV path stores its rows, in file order."""
+    path = tmp_path / "people.csv.xz"
+    path.write_bytes(lzma.compress(b"first_name,last_name\nAnn,Lee\nBo,Ng\n"))
+    client = pm.Client()
+    client.create_domain("retail", default_expiration_days=30)
+
+    ids = client.put_profiles("retail", path, source_name="people")
 
     names = [client.get_profile("retail", pid).first_name for pid in ids]
     assert ["Ann", "Bo"] == names

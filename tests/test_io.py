@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import json
+import lzma
 from pathlib import Path
 
 import pytest
@@ -23,11 +26,23 @@ from profilematch._io import (
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
+COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+TOOLS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     """Write a small input file for a test."""
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_compressed(
+    tmp_path: Path, name: str, text: str, encoding: str = "utf-8"
+) -> Path:
+    """Write a small input file compressed as its last extension says."""
+    path = tmp_path / name
+    path.write_bytes(COMPRESSORS[path.suffix.lower()](text.encode(encoding)))
     return path
 
 
@@ -311,6 +326,134 @@ def test_too_wide_row_is_refused(tmp_path):
         read_profiles(path)
 
     assert "row 2 (line 3)" in info.value.message
+
+
+# A BOM, a quoted value over two lines and a blank line, so rows and lines differ.
+CSV_TEXT = (
+    "\ufeffid,first_name,last_name,city,notes\n"
+    '1,Zoë,Lee,Glebe,"two\nlines"\n'
+    "\n"
+    "2,Ann,Ng,Leeds,x\n"
+)
+JSONL_TEXT = (
+    '{"id": 1, "FirstName": "Zoë", "Address": {"City": "Glebe"}}\n'
+    "\n"
+    '{"id": 2, "first_name": "Ann", "city": "Leeds", "tier": "gold"}\n'
+)
+
+
+@pytest.mark.parametrize("compression", [".gz", ".bz2", ".xz"])
+@pytest.mark.parametrize("extension", [".csv", ".jsonl", ".ndjson", ".json"])
+def test_compressed_file_reads_like_the_plain_file(tmp_path, extension, compression):
+    """A gzip, bzip2 or xz file gives the profiles and lines of the plain file."""
+    text = CSV_TEXT if extension == ".csv" else JSONL_TEXT
+    plain = write(tmp_path, f"people{extension}", text)
+    packed = write_compressed(tmp_path, f"people{extension}{compression}", text)
+
+    expected = read_profiles(plain)
+    data = read_profiles(packed)
+
+    assert "Zoë" == data.profiles[0]["FirstName"]
+    assert ("1", "2") == data.row_ids
+    assert expected.file_format == data.file_format
+    assert expected.profiles == data.profiles
+    assert expected.line_numbers == data.line_numbers
+    assert expected.mapping == data.mapping
+    assert str(packed) == data.path
+
+
+def test_format_before_the_compression_extension_or_the_named_one_is_used(tmp_path):
+    """Upper-case extensions count, and file_format names the format of dump.gz."""
+    upper = write_compressed(tmp_path, "PEOPLE.JSONL.GZ", JSONL_TEXT)
+    bare = write_compressed(tmp_path, "dump.gz", JSONL_TEXT)
+
+    assert "jsonl" == read_profiles(upper).file_format
+    assert "jsonl" == read_profiles(bare, file_format="jsonl").file_format
+    assert ("1", "2") == read_profiles(bare, file_format="jsonl").row_ids
+
+
+@pytest.mark.parametrize("compression", [".gz", ".bz2", ".xz"])
+def test_compressed_file_in_another_encoding_names_its_line(tmp_path, compression):
+    """A compressed Latin-1 file fails on its line as UTF-8 and reads when named."""
+    text = "id,first_name\n1,Ann\n2,José\n"
+    path = write_compressed(tmp_path, f"latin.csv{compression}", text, "latin-1")
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert f"{path}: line 3" in info.value.message
+    assert "--encoding" in info.value.message
+    assert "José" == read_profiles(path, encoding="latin-1").profiles[1]["FirstName"]
+
+
+@pytest.mark.parametrize("compression", [".gz", ".bz2", ".xz"])
+def test_compressed_file_errors_name_the_row_and_line(tmp_path, compression):
+    """Rows and lines in errors from a compressed file are those of its text."""
+    csv_path = write_compressed(
+        tmp_path, f"p.csv{compression}", 'id,first_name\n1,"A\nnn"\n2,Bob,extra\n'
+    )
+    jsonl_path = write_compressed(
+        tmp_path, f"p.jsonl{compression}", '{"id": 1}\n\n[1, 2]\n'
+    )
+
+    with pytest.raises(BadRequestException) as wide:
+        read_profiles(csv_path)
+    with pytest.raises(BadRequestException) as not_object:
+        read_profiles(jsonl_path)
+
+    assert f"{csv_path}: row 2 (line 4)" in wide.value.message
+    assert f"{jsonl_path}: row 2 (line 3)" in not_object.value.message
+
+
+@pytest.mark.parametrize("compression", [".gz", ".bz2", ".xz"])
+def test_plain_file_named_as_compressed_is_a_bad_request(tmp_path, compression):
+    """A plain text file named .gz, .bz2 or .xz is refused with a remedy."""
+    path = write(tmp_path, f"people.csv{compression}", "id,first_name\n1,Ann\n")
+    tool = TOOLS[compression]
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert info.value.message.startswith(f"{path}: the name ends in {compression}")
+    assert f"not {tool}-compressed" in info.value.message
+    assert "rename it to people.csv" in info.value.message
+    assert "FILE" == info.value.field
+    assert f"{tool}-compressed" == info.value.rule
+    assert info.value.__suppress_context__
+
+
+@pytest.mark.parametrize("damage", ["cut short", "byte changed"])
+@pytest.mark.parametrize("compression", [".gz", ".bz2", ".xz"])
+def test_damaged_compressed_file_is_a_bad_request(tmp_path, compression, damage):
+    """Compressed data cut short or with a changed byte is refused, naming the file."""
+    text = "".join(f"{i},First{i},Last{i},{i * 7919}\n" for i in range(200))
+    packed = COMPRESSORS[compression](("id,first,last,zip\n" + text).encode())
+    if damage == "cut short":
+        packed = packed[: len(packed) // 2]
+    else:
+        middle = len(packed) // 2
+        packed = packed[:middle] + bytes([packed[middle] ^ 0xFF]) + packed[middle + 1 :]
+    path = tmp_path / f"people.csv{compression}"
+    path.write_bytes(packed)
+    tool = TOOLS[compression]
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert info.value.message.startswith(f"{path}: the {tool} data is damaged")
+    assert f"compress the original again with {tool}" in info.value.message
+    assert f"valid {tool} data" == info.value.rule
+    assert info.value.__suppress_context__
+
+
+def test_empty_compressed_file_is_reported_as_empty(tmp_path):
+    """A zero-byte .xz file is an empty file, as a zero-byte .csv is."""
+    path = write(tmp_path, "people.csv.xz", "")
+
+    with pytest.raises(BadRequestException) as info:
+        read_profiles(path)
+
+    assert f"{path}: the file is empty" in info.value.message
 
 
 def test_gender_column_fills_the_free_text_field(tmp_path):

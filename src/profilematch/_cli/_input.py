@@ -97,7 +97,8 @@ def import_command(file: str, db: str, domain: str, **options: Any) -> None:
     """Import the profiles of a CSV or JSON Lines FILE into a domain.
 
     The domain is created when missing; profiles are added to those it holds.
-    Either every row is imported or, on an error, none.
+    Either every row is imported or, on an error, none. FILE may be compressed
+    with gzip, bzip2 or xz (.gz, .bz2, .xz).
     """
     data = _read(file, options)
     _report_mapping(data)

@@ -93,7 +93,8 @@ def match_command(
     Reads FILE, imports it into the domain (replacing the profiles it held,
     unless --append), runs an identity resolution job and prints the match
     groups as a table, or writes them with --output. Original row ids are
-    kept next to profile ids so the groups join back to FILE.
+    kept next to profile ids so the groups join back to FILE. FILE may be
+    compressed with gzip, bzip2 or xz (.gz, .bz2, .xz).
     """
     started = time.perf_counter()
     fmt = _output_format(output, fmt)

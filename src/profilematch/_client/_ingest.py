@@ -172,8 +172,9 @@ class IngestMixin(ClientBase):
         Args:
             domain_name: the domain.
             profiles: Profiles, dicts in the service's shape, or the path of a
-                CSV or JSON Lines file whose columns are mapped by their names
-                (see :func:`read_profiles` for explicit mappings).
+                CSV or JSON Lines file, plain or compressed, whose columns are
+                mapped by their names (see :func:`read_profiles` for explicit
+                mappings and the file names understood).
             source_name: where the profiles come from (1 to 255 characters).
 
         Returns:

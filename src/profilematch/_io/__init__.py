@@ -1,5 +1,8 @@
 """Reading customer files (CSV, JSON Lines) into service-shaped profile dicts.
 
+A file may be compressed with gzip, bzip2 or xz (``customers.csv.gz``); it is
+decompressed in memory before its text is decoded.
+
 A file's columns are mapped to profile fields in three steps:
 
 1. explicit mappings (``--map FirstName=given_name``) claim their columns;
@@ -19,10 +22,10 @@ the column ``Address.City``), so service-shaped objects and flat objects go
 through the same mapping.
 
 One module per step: the column mapping (``_mapping``), reading CSV and JSON
-Lines files into columns and rows (``_formats``) and turning each row into a
-profile dict (``_rows``). ``read_profiles`` puts them together and checks the
-profiles against the service's limits, naming the row and the column of a
-value that breaks one.
+Lines files, plain or compressed, into columns and rows (``_formats``) and
+turning each row into a profile dict (``_rows``). ``read_profiles`` puts them
+together and checks the profiles against the service's limits, naming the row
+and the column of a value that breaks one.
 """
 
 from __future__ import annotations
@@ -120,7 +123,9 @@ def read_profiles(
 
     Args:
         path: the file; ``.jsonl``/``.ndjson``/``.json`` are JSON Lines, any
-            other extension is CSV unless ``file_format`` says otherwise.
+            other extension is CSV unless ``file_format`` says otherwise. A
+            further ``.gz``, ``.bz2`` or ``.xz`` (``customers.csv.gz``) means
+            the file is compressed with gzip, bzip2 or xz.
         field_map: explicit mappings, as ``--map`` strings or as field paths
             with their columns.
         id_column: the column of original row ids; None picks one by name
@@ -137,10 +142,10 @@ def read_profiles(
         The profiles, their original row ids and the mapping used.
 
     Raises:
-        BadRequestException: the file is missing, unreadable, not valid CSV
-            or JSON Lines, a mapping names an unknown field or column, or a
-            value breaks a limit of the service. The message names the file,
-            the row and the column.
+        BadRequestException: the file is missing, unreadable, not compressed
+            as its name says, not valid CSV or JSON Lines, a mapping names an
+            unknown field or column, or a value breaks a limit of the service.
+            The message names the file, the row and the column.
 
     Example::
 

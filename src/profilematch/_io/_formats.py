@@ -1,28 +1,52 @@
 """File formats: a CSV or JSON Lines file read into its columns and rows.
 
-The format comes from the file's extension unless the caller names it. The
-text is decoded as UTF-8, with or without a byte order mark, or in the
-encoding named. A CSV file's delimiter is sniffed from its first lines; each
-JSON Lines object is flattened into dotted columns. Every failure names the
-file and the line.
+The format comes from the file's extension unless the caller names it. A last
+extension of ``.gz``, ``.bz2`` or ``.xz`` says the file is compressed with
+gzip, bzip2 or xz: it is decompressed first, and the extension before it gives
+the format. The text is decoded as UTF-8, with or without a byte order mark,
+or in the encoding named. A CSV file's delimiter is sniffed from its first
+lines; each JSON Lines object is flattened into dotted columns. Every failure
+names the file and the line.
 """
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import io
 import json
-from collections.abc import Iterator, Mapping
+import lzma
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from profilematch._errors import BadRequestException
+
+
+class _Compression(NamedTuple):
+    """A compression a file's name may announce."""
+
+    tool: str
+    magic: bytes
+    decompress: Callable[[bytes], bytes]
+
+
+_COMPRESSIONS = {
+    ".gz": _Compression("gzip", b"\x1f\x8b", gzip.decompress),
+    ".bz2": _Compression("bzip2", b"BZh", bz2.decompress),
+    ".xz": _Compression("xz", b"\xfd7zXZ\x00", lzma.decompress),
+}
+
+# What the decompressors raise for data that is not theirs, damaged or cut short.
+_DECOMPRESS_ERRORS = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error)
 
 
 def _format_from_extension(name: str) -> str:
     """``jsonl`` for JSON Lines extensions, else ``csv``."""
     suffixes = [s.lower() for s in Path(name).suffixes]
-    if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz"):
+    if suffixes and suffixes[-1] in _COMPRESSIONS:
         suffixes = suffixes[:-1]
     if suffixes and suffixes[-1] in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
@@ -32,23 +56,7 @@ def _format_from_extension(name: str) -> str:
 
 def _read_text(name: str, encoding: str | None) -> str:
     """Read a whole file as text, with a clear error for a wrong encoding."""
-    try:
-        raw = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise BadRequestException(
-            f"{name}: no such file; check the path",
-            field="FILE",
-            rule="file exists",
-            value=name,
-        ) from None
-    except OSError as exc:
-        raise BadRequestException(
-            f"{name}: cannot be read ({exc.strerror}); check the path and "
-            "its permissions",
-            field="FILE",
-            rule="file readable",
-            value=name,
-        ) from None
+    raw = _decompress(name, _read_bytes(name))
 
     codec = encoding or "utf-8-sig"
     try:
@@ -69,6 +77,59 @@ def _read_text(name: str, encoding: str | None) -> str:
             "encoding with --encoding (e.g. --encoding latin-1)",
             field="FILE",
             rule=f"encoding {codec}",
+            value=name,
+        ) from None
+
+
+def _read_bytes(name: str) -> bytes:
+    """Read a whole file as it is on disk, with a clear error if it cannot be."""
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        raise BadRequestException(
+            f"{name}: no such file; check the path",
+            field="FILE",
+            rule="file exists",
+            value=name,
+        ) from None
+    except OSError as exc:
+        raise BadRequestException(
+            f"{name}: cannot be read ({exc.strerror}); check the path and "
+            "its permissions",
+            field="FILE",
+            rule="file readable",
+            value=name,
+        ) from None
+
+
+def _decompress(name: str, raw: bytes) -> bytes:
+    """A file's bytes, decompressed when its name ends in .gz, .bz2 or .xz.
+
+    An empty file stays empty, so it is reported as empty whatever its name.
+    """
+    suffix = Path(name).suffix.lower()
+    compression = _COMPRESSIONS.get(suffix)
+    if compression is None or not raw:
+        return raw
+
+    try:
+        return compression.decompress(raw)
+    except _DECOMPRESS_ERRORS as exc:
+        tool = compression.tool
+        if not raw.startswith(compression.magic):
+            raise BadRequestException(
+                f"{name}: the name ends in {suffix} but the file is not "
+                f"{tool}-compressed; rename it to {Path(name).stem} if it is "
+                f"plain text, or compress it with {tool}",
+                field="FILE",
+                rule=f"{tool}-compressed",
+                value=name,
+            ) from None
+        raise BadRequestException(
+            f"{name}: the {tool} data is damaged or cut short ({exc}); copy the "
+            f"file again or compress the original again with {tool}",
+            field="FILE",
+            rule=f"valid {tool} data",
             value=name,
         ) from None
 
