@@ -112,6 +112,26 @@ def test_a_bad_row_in_a_later_chunk_refuses_the_whole_parallel_call() -> None:
     assert "Profiles[2200].ProfileId" in message
 
 
+@needs_fork
+def test_a_taken_id_in_a_later_chunk_undoes_the_chunks_written_before_it() -> None:
+    """Chunks checked earlier are written in the call's transaction; a stored id
+    in a later chunk refuses the call and leaves only the profiles stored before."""
+    profiles = rows(2500)
+
+    with pm.Client(workers=2) as client:
+        client.create_domain("d", default_expiration_days=30)
+        client.put_profiles("d", [profiles[2300]])
+        with pytest.raises(pm.BadRequestException) as caught:
+            client.put_profiles("d", profiles)
+        stored = client.store.count_profiles("d")
+        found = client.search_profiles("d", "_email", ["ann.5@example.com"])
+
+    assert 1 == stored
+    assert [] == list(found.items)
+    assert "Profiles[2300].ProfileId" in str(caught.value)
+    assert "exists already" in str(caught.value)
+
+
 def test_tiles_hold_every_pair_once_and_each_piece_one_tile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

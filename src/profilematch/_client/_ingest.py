@@ -23,7 +23,7 @@ from profilematch._features import profile_features
 from profilematch._io import read_profiles
 from profilematch._models import Profile
 from profilematch._parallel import ordered_map, worker_count
-from profilematch._store import ProfileWrite
+from profilematch._store import ProfileWrite, utc_now
 from profilematch._validate import Checker, Problem
 
 logger = logging.getLogger(__name__)
@@ -212,20 +212,28 @@ class IngestMixin(ClientBase):
             self.workers, len(rows), parallel_from=_PARALLEL_PREPARE_FROM
         )
         problems: list[Problem] = []
-        writes: list[ProfileWrite] = []
-        given: list[tuple[int, str]] = []
-        for chunk in ordered_map(check_and_prepare, chunks, workers):
-            problems.extend(chunk.problems)
-            writes.extend(chunk.writes)
-            given.extend(chunk.given_ids)
+        given: dict[str, int] = {}
+        ids: list[str] = []
 
-        problems.extend(self._id_problems(domain_name, given, checked=not problems))
-        Checker(problems=problems).raise_if_any()
+        # Each chunk is written as soon as it is checked, while the workers
+        # prepare the next ones; one bad row anywhere raises before the
+        # transaction commits, and nothing is written.
+        with self._store.profile_writer(domain_name, now=utc_now()) as write:
+            for chunk in ordered_map(check_and_prepare, chunks, workers):
+                problems.extend(chunk.problems)
+                problems.extend(
+                    self._id_problems(
+                        domain_name, chunk.given_ids, given, check_store=not problems
+                    )
+                )
+                if problems:
+                    continue
+                write(chunk.writes)
+                ids.extend(write.profile_id for write in chunk.writes)
+            Checker(problems=problems).raise_if_any()
 
-        self._store.insert_profiles(domain_name, writes)
-        logger.info("domain %s: stored %d profiles", domain_name, len(writes))
-
-        return [write.profile_id for write in writes]
+        logger.info("domain %s: stored %d profiles", domain_name, len(ids))
+        return ids
 
     def _check_and_prepare(
         self,
@@ -266,38 +274,47 @@ class IngestMixin(ClientBase):
         return prepared
 
     def _id_problems(
-        self, domain_name: str, given: Sequence[tuple[int, str]], *, checked: bool
+        self,
+        domain_name: str,
+        ids: Sequence[tuple[int, str]],
+        given: dict[str, int],
+        *,
+        check_store: bool,
     ) -> list[Problem]:
-        """Problems with the ids rows carry: repeated in the call, or taken.
+        """Problems with the ids a chunk of rows carries: repeated, or taken.
 
         Args:
             domain_name: the domain.
-            given: ``(row index, profile id)`` of the rows that carry an id.
-            checked: whether every row passed its checks; only then is the
-                store asked which ids are taken.
+            ids: ``(row index, profile id)`` of the chunk's rows that carry an id.
+            given: the ids of earlier rows of the call, by row index; this
+                chunk's ids are added.
+            check_store: whether to ask the store which ids are taken (only
+                while every row so far passed its checks).
         """
         problems: list[Problem] = []
-        seen: dict[str, int] = {}
+        fresh: dict[str, int] = {}
 
-        for index, profile_id in given:
-            if profile_id in seen:
+        for index, profile_id in ids:
+            earlier = given.get(profile_id, fresh.get(profile_id))
+            if earlier is not None:
                 problems.append(
                     Problem(
                         field=f"Profiles[{index}].ProfileId",
                         rule="unique",
                         value=profile_id,
-                        fix=f"it repeats Profiles[{seen[profile_id]}]; give "
+                        fix=f"it repeats Profiles[{earlier}]; give "
                         "each profile its own id or leave it out",
                     )
                 )
-            seen[profile_id] = index
-        if problems or not checked or not seen:
+            fresh[profile_id] = index
+        given.update(fresh)
+        if problems or not check_store or not fresh:
             return problems
 
-        for profile_id in self._store.get_profiles(domain_name, list(seen)):
+        for profile_id in self._store.get_profiles(domain_name, list(fresh)):
             problems.append(
                 Problem(
-                    field=f"Profiles[{seen[profile_id]}].ProfileId",
+                    field=f"Profiles[{fresh[profile_id]}].ProfileId",
                     rule="unique",
                     value=profile_id,
                     fix="that profile exists already; change it with "

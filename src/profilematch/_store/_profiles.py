@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -102,37 +104,68 @@ class _Profiles(_Domains):
             ResourceNotFoundException: no such domain.
             BadRequestException: a profile id is already taken; nothing written.
         """
+        with self.profile_writer(domain, now=now) as write:
+            write(writes)
+
+    @contextmanager
+    def profile_writer(
+        self, domain: str, *, now: datetime | None = None
+    ) -> Iterator[Callable[[Sequence[ProfileWrite]], None]]:
+        """Insert profiles batch by batch, all in one transaction.
+
+        The block receives a function that inserts a batch of profiles with
+        their search keys. Everything inserted is committed when the block
+        ends, and nothing when it raises, so a caller can write batches while
+        it still checks later ones.
+
+        Args:
+            domain: the domain.
+            now: the creation time of every profile; the current time if None.
+
+        Raises:
+            ResourceNotFoundException: no such domain.
+            BadRequestException: a profile id is already taken; nothing written.
+        """
         stamp = _iso(now or utc_now())
 
         with self.atomic() as connection, bulk_cache(connection):
             self._domain_row(connection, domain)
-            try:
-                connection.executemany(
-                    "INSERT INTO profiles (domain_name, profile_id, raw_json, "
-                    "features_json, source_name, created_at, updated_at, "
-                    "attribute_updated_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            yield functools.partial(self._insert_batch, connection, domain, stamp)
+
+    def _insert_batch(
+        self,
+        connection: sqlite3.Connection,
+        domain: str,
+        stamp: str,
+        writes: Sequence[ProfileWrite],
+    ) -> None:
+        try:
+            connection.executemany(
+                "INSERT INTO profiles (domain_name, profile_id, raw_json, "
+                "features_json, source_name, created_at, updated_at, "
+                "attribute_updated_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
                     (
-                        (
-                            domain,
-                            write.profile_id,
-                            _dumps(write.raw),
-                            write.features_json,
-                            write.source_name,
-                            stamp,
-                            stamp,
-                            _dumps(self._attribute_stamps(write.raw, stamp)),
-                        )
-                        for write in writes
-                    ),
-                )
-            except sqlite3.IntegrityError as error:
-                raise BadRequestException(
-                    f"ProfileId: a profile id is already taken ({error}); let "
-                    "profilematch choose the ids",
-                    field="ProfileId",
-                    rule="unique",
-                ) from None
-            self._insert_keys(connection, domain, writes)
+                        domain,
+                        write.profile_id,
+                        _dumps(write.raw),
+                        write.features_json,
+                        write.source_name,
+                        stamp,
+                        stamp,
+                        _dumps(self._attribute_stamps(write.raw, stamp)),
+                    )
+                    for write in writes
+                ),
+            )
+        except sqlite3.IntegrityError as error:
+            raise BadRequestException(
+                f"ProfileId: a profile id is already taken ({error}); let "
+                "profilematch choose the ids",
+                field="ProfileId",
+                rule="unique",
+            ) from None
+        self._insert_keys(connection, domain, writes)
 
     def replace_profile(
         self, domain: str, write: ProfileWrite, *, now: datetime | None = None
