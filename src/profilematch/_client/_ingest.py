@@ -8,6 +8,7 @@ features and search keys.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -214,11 +215,19 @@ class IngestMixin(ClientBase):
         problems: list[Problem] = []
         given: dict[str, int] = {}
         ids: list[str] = []
+        now = utc_now()
+        pending: list[ProfileWrite] = []
 
-        # Each chunk is written as soon as it is checked, while the workers
-        # prepare the next ones; one bad row anywhere raises before the
-        # transaction commits, and nothing is written.
-        with self._store.profile_writer(domain_name, now=utc_now()) as write:
+        # In workers, each chunk is written as soon as it is checked, while
+        # the workers prepare the next ones; one bad row anywhere raises before
+        # the transaction commits, and nothing is written. In one process the
+        # rows are all checked first, so the write lock is held only to write.
+        streamed = workers > 1
+        with (
+            self._store.profile_writer(domain_name, now=now)
+            if streamed
+            else contextlib.nullcontext(pending.extend)
+        ) as write:
             for chunk in ordered_map(check_and_prepare, chunks, workers):
                 problems.extend(chunk.problems)
                 problems.extend(
@@ -229,8 +238,10 @@ class IngestMixin(ClientBase):
                 if problems:
                     continue
                 write(chunk.writes)
-                ids.extend(write.profile_id for write in chunk.writes)
+                ids.extend(item.profile_id for item in chunk.writes)
             Checker(problems=problems).raise_if_any()
+        if not streamed:
+            self._store.insert_profiles(domain_name, pending, now=now)
 
         logger.info("domain %s: stored %d profiles", domain_name, len(ids))
         return ids
