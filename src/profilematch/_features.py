@@ -19,19 +19,12 @@ from typing import Any
 import attrs
 
 from profilematch import normalize
-from profilematch._models import service_name
+from profilematch._models import EMAIL_FIELDS, PHONE_FIELDS, service_name
 
 logger = logging.getLogger(__name__)
 
 _FORMAT_VERSION = 1
 
-_EMAIL_FIELDS = ("email_address", "personal_email_address", "business_email_address")
-_PHONE_FIELDS = (
-    "phone_number",
-    "mobile_phone_number",
-    "home_phone_number",
-    "business_phone_number",
-)
 _ADDRESS_FIELDS = ("address", "shipping_address", "mailing_address", "billing_address")
 
 # The national part of a sequence like 1234567890 or 9876543210 is a placeholder.
@@ -205,7 +198,7 @@ def profile_features(profile: Any, *, default_region: str = "US") -> ProfileFeat
 
     emails: list[str] = []
     mailboxes: list[str] = []
-    for field in _EMAIL_FIELDS:
+    for field in EMAIL_FIELDS:
         raw = _get(profile, field)
         if not _present(raw):
             continue
@@ -221,7 +214,7 @@ def profile_features(profile: Any, *, default_region: str = "US") -> ProfileFeat
     region = country or default_region
     phones: list[str] = []
     nationals: list[str] = []
-    for field in _PHONE_FIELDS:
+    for field in PHONE_FIELDS:
         raw = _get(profile, field)
         if not _present(raw):
             continue

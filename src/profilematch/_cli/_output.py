@@ -23,15 +23,7 @@ import click
 from profilematch._client import Client
 from profilematch._errors import BadRequestException
 from profilematch._io import ROW_ID_ATTRIBUTE, InputFile
-from profilematch._models import MatchItem
-
-_PHONE_FIELDS = (
-    "PhoneNumber",
-    "MobilePhoneNumber",
-    "HomePhoneNumber",
-    "BusinessPhoneNumber",
-)
-_EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
+from profilematch._models import EMAIL_MEMBERS, PHONE_MEMBERS, MatchItem
 
 
 @attrs.frozen
@@ -133,8 +125,8 @@ def _address(profile: Mapping[str, Any]) -> str:
 
 _TABLE_COLUMNS: tuple[tuple[str, int, Callable[[Mapping[str, Any]], str]], ...] = (
     ("name", 24, _name),
-    ("email", 28, lambda p: _first(p, _EMAIL_FIELDS)),
-    ("phone", 16, lambda p: _first(p, _PHONE_FIELDS)),
+    ("email", 28, lambda p: _first(p, EMAIL_MEMBERS)),
+    ("phone", 16, lambda p: _first(p, PHONE_MEMBERS)),
     ("birth date", 12, lambda p: str(p.get("BirthDate") or "")),
     ("address", 36, _address),
 )

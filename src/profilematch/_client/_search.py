@@ -23,7 +23,12 @@ from profilematch._client._base import (
     profile_from_record,
 )
 from profilematch._errors import BadRequestException
-from profilematch._models import FoundByKeyValue, Profile
+from profilematch._models import (
+    EMAIL_MEMBERS,
+    PHONE_MEMBERS,
+    FoundByKeyValue,
+    Profile,
+)
 from profilematch._paging import check_max_results
 from profilematch._store import ProfileRecord
 from profilematch._validate import Checker
@@ -35,14 +40,6 @@ _SEARCH_VALUES_MAX = 100
 
 SEARCH_KEYS = ("_account", "_email", "_fullName", "_phone", "_profileId")
 """The search keys search_profiles understands."""
-
-_PHONE_FIELDS = (
-    "PhoneNumber",
-    "MobilePhoneNumber",
-    "HomePhoneNumber",
-    "BusinessPhoneNumber",
-)
-_EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 
 
 @attrs.frozen(kw_only=True)
@@ -111,10 +108,10 @@ def search_keys(
     account = raw.get("AccountNumber")
     if account:
         keys["_account", account.strip()] = None
-    for field in _EMAIL_FIELDS:
+    for field in EMAIL_MEMBERS:
         if raw.get(field):
             keys["_email", _fold(raw[field])] = None
-    for field in _PHONE_FIELDS:
+    for field in PHONE_MEMBERS:
         if raw.get(field):
             if e164 is None:
                 forms = _phone_keys(raw[field], region)

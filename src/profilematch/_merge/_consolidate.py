@@ -26,15 +26,10 @@ from profilematch._merge._fields import (
     _is_empty,
     merge_records,
 )
+from profilematch._models import EMAIL_MEMBERS, PHONE_MEMBERS
 
 __all__ = ["MergeOperation", "canonical_value", "consolidate"]
 
-_PHONE_FIELDS = frozenset(
-    {"PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"}
-)
-_EMAIL_FIELDS = frozenset(
-    {"EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress"}
-)
 _NAME_FIELDS = frozenset({"FirstName", "MiddleName", "LastName"})
 
 _DEFAULT_REGION = "US"
@@ -226,10 +221,10 @@ def canonical_value(
     if _is_empty(value) or not isinstance(value, str):
         return None
 
-    if attribute in _EMAIL_FIELDS:
+    if attribute in EMAIL_MEMBERS:
         email = normalize.email(value)
         return (email.address if email and email.address else None) or _plain(value)
-    if attribute in _PHONE_FIELDS:
+    if attribute in PHONE_MEMBERS:
         region = _region_of(profile, default_region or _DEFAULT_REGION)
         phone = normalize.phone(value, region)
         return (phone.e164 if phone and phone.e164 else None) or _digits(value)

@@ -43,6 +43,10 @@ from profilematch._models._jobs import (
 )
 from profilematch._models._profiles import (
     ADDRESS_MEMBERS,
+    EMAIL_FIELDS,
+    EMAIL_MEMBERS,
+    PHONE_FIELDS,
+    PHONE_MEMBERS,
     PROFILE_ADDRESS_MEMBERS,
     PROFILE_TEXT_MEMBERS,
     Address,
@@ -58,6 +62,10 @@ from profilematch._models._spec import FrozenMap, Spec, service_name
 
 __all__ = [
     "ADDRESS_MEMBERS",
+    "EMAIL_FIELDS",
+    "EMAIL_MEMBERS",
+    "PHONE_FIELDS",
+    "PHONE_MEMBERS",
     "PROFILE_ADDRESS_MEMBERS",
     "PROFILE_TEXT_MEMBERS",
     "Address",

@@ -4,7 +4,7 @@ Here too are the models that name profiles rather than hold them: which
 profile each member of a merged profile comes from (FieldSourceProfileIds) and
 why BatchGetProfile could not return a profile (BatchGetProfileError); and the
 member names that other modules walk a profile by (PROFILE_TEXT_MEMBERS,
-PROFILE_ADDRESS_MEMBERS, ADDRESS_MEMBERS).
+PROFILE_ADDRESS_MEMBERS, ADDRESS_MEMBERS, PHONE_FIELDS, EMAIL_FIELDS).
 """
 
 # ruff: noqa: RUF009
@@ -35,6 +35,10 @@ from profilematch._models._spec import (
 
 __all__ = [
     "ADDRESS_MEMBERS",
+    "EMAIL_FIELDS",
+    "EMAIL_MEMBERS",
+    "PHONE_FIELDS",
+    "PHONE_MEMBERS",
     "PROFILE_ADDRESS_MEMBERS",
     "PROFILE_TEXT_MEMBERS",
     "Address",
@@ -63,6 +67,28 @@ class Address(_Model):
     postal_code: str | None = _str_field(length=_TEXT)
 
 
+PHONE_FIELDS: tuple[str, ...] = (
+    "phone_number",
+    "mobile_phone_number",
+    "home_phone_number",
+    "business_phone_number",
+)
+"""Profile fields that hold a phone number, in the service's order."""
+
+EMAIL_FIELDS: tuple[str, ...] = (
+    "email_address",
+    "personal_email_address",
+    "business_email_address",
+)
+"""Profile fields that hold an email address, in the service's order."""
+
+PHONE_MEMBERS: tuple[str, ...] = tuple(map(service_name, PHONE_FIELDS))
+"""The service's names of PHONE_FIELDS (PhoneNumber ... BusinessPhoneNumber)."""
+
+EMAIL_MEMBERS: tuple[str, ...] = tuple(map(service_name, EMAIL_FIELDS))
+"""The service's names of EMAIL_FIELDS (EmailAddress ... BusinessEmailAddress)."""
+
+
 @attrs.frozen(kw_only=True)
 class ContactPreference(_Model):
     """One contact the profile agreed to be reached at."""
@@ -70,17 +96,7 @@ class ContactPreference(_Model):
     key_name: str | None = _str_field(length=(1, 64), pattern=_DOMAIN_NAME)
     key_value: str | None = _str_field(length=_TEXT)
     profile_id: str | None = _str_field(pattern=_PROFILE_ID)
-    contact_type: str | None = _str_field(
-        enum=(
-            "PhoneNumber",
-            "MobilePhoneNumber",
-            "HomePhoneNumber",
-            "BusinessPhoneNumber",
-            "EmailAddress",
-            "PersonalEmailAddress",
-            "BusinessEmailAddress",
-        )
-    )
+    contact_type: str | None = _str_field(enum=PHONE_MEMBERS + EMAIL_MEMBERS)
 
 
 @attrs.frozen(kw_only=True)
