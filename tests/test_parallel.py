@@ -8,10 +8,10 @@ from array import array
 import pytest
 
 import profilematch as pm
-import profilematch._matcher
 from profilematch._features import profile_features
 from profilematch._matcher import (
     MatchOptions,
+    _pairs,
     _tiled,
     match_features,
     tiles_per_side,
@@ -136,7 +136,7 @@ def test_tiles_hold_every_pair_once_and_each_piece_one_tile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Tiling regroups the pairs without loss, and no piece spans two tiles."""
-    monkeypatch.setattr(profilematch._matcher, "_TILE_PIECE", 10)
+    monkeypatch.setattr(_pairs, "_TILE_PIECE", 10)
     n = 1000
     codes = array(
         "q",
@@ -164,7 +164,7 @@ def test_matching_in_workers_finds_what_one_process_finds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Comparing in fresh forked workers, tile by tile, gives the same groups."""
-    monkeypatch.setattr(profilematch._matcher, "_TILE_PIECE", 300)
+    monkeypatch.setattr(_pairs, "_TILE_PIECE", 300)
     profiles = [
         pm.Profile(
             profile_id=f"{n:032x}",
