@@ -12,6 +12,7 @@ from profilematch._features import profile_features
 from profilematch._matcher import (
     MatchOptions,
     _pairs,
+    _pipeline,
     _tiled,
     match_features,
     tiles_per_side,
@@ -183,3 +184,32 @@ def test_matching_in_workers_finds_what_one_process_finds(
     assert alone.groups == forked.groups
     assert alone.stats.candidate_pairs == forked.stats.candidate_pairs
     assert alone.model == forked.model
+
+
+@needs_fork
+def test_find_matches_normalizes_in_workers_as_in_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """find_matches gives the same match groups whether profiles are normalized
+    in worker processes, chunk by chunk, or all in this process."""
+    monkeypatch.setattr(_pipeline, "_NORMALIZE_CHUNK", 40)
+    people = [
+        {
+            "FirstName": f"Ann{n % 97}",
+            "LastName": f"Lee{n}",
+            "EmailAddress": f"ann.{n}@example.com",
+            "PhoneNumber": f"+1 201 555 {n:04d}",
+        }
+        for n in range(150)
+    ]
+    copies = [
+        {**person, "EmailAddress": person["EmailAddress"].upper()} for person in people
+    ]
+
+    alone = pm.find_matches(people + copies, workers=1)
+    forked = pm.find_matches(people + copies, workers=2)
+
+    assert 100 <= len(alone)
+    assert [(g.match_id, g.profile_ids) for g in alone] == [
+        (g.match_id, g.profile_ids) for g in forked
+    ]

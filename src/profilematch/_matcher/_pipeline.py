@@ -30,6 +30,7 @@ from profilematch._gc import collection_paused
 from profilematch._matcher._options import MatchOptions, Progress
 from profilematch._matcher._pairs import _compare_all, _unpack
 from profilematch._models import MatchItem, Profile
+from profilematch._parallel import ordered_map, worker_count
 from profilematch._score import (
     DEFAULT_MODEL,
     ModelParameters,
@@ -43,6 +44,10 @@ from profilematch._score import (
 __all__ = ["MatchResult", "MatchStats", "find_matches", "match_features", "match_id"]
 
 logger = logging.getLogger(__name__)
+
+# Normalizing fewer profiles than this takes less time than forking workers.
+_PARALLEL_NORMALIZE_FROM = 5_000
+_NORMALIZE_CHUNK = 2_000
 
 
 @attrs.frozen(kw_only=True)
@@ -285,6 +290,32 @@ def _as_profiles(profiles: Iterable[Profile | Mapping[str, Any]]) -> list[Profil
     return result
 
 
+def _features_of(
+    profiles: Sequence[Profile], options: MatchOptions
+) -> list[ProfileFeatures]:
+    """Normalize every profile, in worker processes when there are many."""
+    region = options.default_region
+
+    def normalize_chunk(bounds: tuple[int, int]) -> list[ProfileFeatures]:
+        start, stop = bounds
+        return [
+            profile_features(p, default_region=region) for p in profiles[start:stop]
+        ]
+
+    chunks = [
+        (start, min(start + _NORMALIZE_CHUNK, len(profiles)))
+        for start in range(0, len(profiles), _NORMALIZE_CHUNK)
+    ]
+    workers = worker_count(
+        options.workers, len(profiles), parallel_from=_PARALLEL_NORMALIZE_FROM
+    )
+    return [
+        features
+        for chunk in ordered_map(normalize_chunk, chunks, workers)
+        for features in chunk
+    ]
+
+
 def find_matches(
     profiles: Iterable[Profile | Mapping[str, Any]],
     *,
@@ -313,8 +344,6 @@ def find_matches(
     """
     match_options = MatchOptions(**options)
     items = _as_profiles(profiles)
-    features = [
-        profile_features(p, default_region=match_options.default_region) for p in items
-    ]
+    features = _features_of(items, match_options)
     result = match_features(features, options=match_options, model=model)
     return sorted(result.groups, key=lambda g: (-g.confidence_score, g.match_id))
