@@ -18,6 +18,7 @@ from profilematch._store import (
     ProfileWrite,
     Store,
 )
+from profilematch._store._connection import bulk_cache
 
 T0 = datetime(2026, 12, 5, 0, 0, tzinfo=timezone.utc)
 
@@ -483,3 +484,18 @@ def test_memory_store_shared_between_threads():
             thread.join()
 
         assert 80 == store.count_profiles("d")
+
+
+def test_bulk_cache_is_larger_inside_and_restored_after_even_on_error() -> None:
+    """bulk_cache raises the page cache for its block and puts the old size back."""
+    connection = sqlite3.connect(":memory:")
+    before = connection.execute("PRAGMA cache_size").fetchone()[0]
+
+    with bulk_cache(connection):
+        inside = connection.execute("PRAGMA cache_size").fetchone()[0]
+    with contextlib.suppress(RuntimeError), bulk_cache(connection):
+        raise RuntimeError("the write failed")
+    after = connection.execute("PRAGMA cache_size").fetchone()[0]
+
+    assert inside < before < 0  # negative sizes are KiB: more negative, larger
+    assert before == after

@@ -297,8 +297,8 @@ class IngestMixin(ClientBase):
         Args:
             domain_name: the domain.
             ids: ``(row index, profile id)`` of the chunk's rows that carry an id.
-            given: the ids of earlier rows of the call, by row index; this
-                chunk's ids are added.
+            given: the row index of each id that earlier rows of the call
+                carry; this chunk's ids are added.
             check_store: whether to ask the store which ids are taken (only
                 while every row so far passed its checks).
         """
@@ -306,7 +306,7 @@ class IngestMixin(ClientBase):
         fresh: dict[str, int] = {}
 
         for index, profile_id in ids:
-            earlier = given.get(profile_id, fresh.get(profile_id))
+            earlier = fresh.get(profile_id, given.get(profile_id))
             if earlier is not None:
                 problems.append(
                     Problem(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +38,7 @@ from profilematch._models import (
     Profile,
 )
 from profilematch._score import ModelParameters
-from profilematch._store import JobRecord, Store
+from profilematch._store import JobRecord, MatchGroup, Store
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +101,20 @@ def _find_matches(
         progress=lambda _step, done, total: report("FIND_MATCHING", done, total),
     )
 
-    groups = [
+    groups = _match_items(result.groups)
+    return groups, json.dumps(result.model.to_dict(), sort_keys=True), result.stats
+
+
+def _match_items(groups: Iterable[MatchGroup]) -> list[MatchItem]:
+    """The service's MatchItem of each match group."""
+    return [
         MatchItem(
             match_id=group.match_id,
             profile_ids=tuple(group.profile_ids),
             confidence_score=group.confidence_score,
         )
-        for group in result.groups
+        for group in groups
     ]
-    return groups, json.dumps(result.model.to_dict(), sort_keys=True), result.stats
 
 
 def _auto_merge(
@@ -132,14 +137,7 @@ def _auto_merge(
         default_region=region,
         job_id=state.job_id,
     )
-    remaining = [
-        MatchItem(
-            match_id=group.match_id,
-            profile_ids=tuple(group.profile_ids),
-            confidence_score=group.confidence_score,
-        )
-        for group in result.groups
-    ]
+    remaining = _match_items(result.groups)
 
     return remaining, result.merges_done
 
