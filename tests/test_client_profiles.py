@@ -51,6 +51,18 @@ def test_create_profile_takes_profile_or_fields(client: Client):
     assert "Ann" == client.get_profile("retail", from_fields).first_name
 
 
+def test_create_profile_refuses_an_unknown_field_naming_the_closest(client: Client):
+    """A misspelled keyword field is a BadRequestException that suggests the
+    field meant, and nothing is stored."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        client.create_profile("retail", frist_name="Ann", last_name="Lee")
+
+    assert "frist_name" == caught.value.field
+    assert "unknown field" == caught.value.rule
+    assert "did you mean first_name?" in str(caught.value)
+    assert 0 == client.store.count_profiles("retail")
+
+
 def test_create_profile_keeps_source_name(client: Client):
     """The source name given at ingest is stored with the profile."""
     profile_id = client.create_profile("retail", BO, source_name="web")

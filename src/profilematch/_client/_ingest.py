@@ -9,6 +9,7 @@ features and search keys.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
 import os
 import uuid
@@ -56,6 +57,24 @@ def _problems_of(error: BadRequestException, prefix: str) -> list[Problem]:
             fix=error.message,
         )
     ]
+
+
+def _check_field_names(fields: Mapping[str, Any]) -> None:
+    """Refuse keyword fields that are not Profile fields, naming the closest."""
+    known = [field.name for field in attrs.fields(Profile)]
+    checker = Checker()
+
+    for name in sorted(set(fields) - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        checker.add(
+            name,
+            "unknown field",
+            fields[name],
+            f"{hint}use the snake_case fields of Profile, such as first_name "
+            "or email_address",
+        )
+    checker.raise_if_any()
 
 
 class IngestMixin(ClientBase):
@@ -145,6 +164,7 @@ class IngestMixin(ClientBase):
             32
         """
         if profile is None:
+            _check_field_names(fields)
             profile = Profile(**fields)
         elif fields:
             raise BadRequestException(
