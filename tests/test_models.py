@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import profilematch as pm
 from profilematch._models import _SPEC, FrozenMap, Spec, service_name
-from profilematch._validate import Checker, describe_value, join_path
+from profilematch._validate import Checker, closest, describe_value, join_path
 
 PID = "0123456789abcdef0123456789abcdef"
 NOW = dt.datetime(2026, 12, 3, 16, 0, tzinfo=dt.timezone.utc)
@@ -690,3 +690,22 @@ def test_from_dicts_builds_all_or_reports_every_bad_item():
     assert ["Profiles[1].Gender", "Profiles[2]"] == [
         problem.field for problem in caught.value.problems
     ]
+
+
+def test_closest_reads_through_case_underscores_and_typos() -> None:
+    """closest finds the member a snake_case name or a typo means, and no
+    member for a name like none of them."""
+    members = ["EmailAddress", "FirstName", "LastName"]
+
+    assert "FirstName" == closest("first_name", members)
+    assert "EmailAddress" == closest("EmailAdress", members)
+    assert closest("Zzz", members) is None
+
+
+def test_unknown_member_suggests_the_member_meant() -> None:
+    """A misspelled member of a profile dict is refused with the one meant."""
+    with pytest.raises(pm.BadRequestException) as caught:
+        pm.Profile.from_dict({"EmailAdress": "ann@example.com"})
+
+    assert "unknown member" == caught.value.rule
+    assert "did you mean EmailAddress?" in str(caught.value)

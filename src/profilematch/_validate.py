@@ -9,6 +9,7 @@ the checks themselves free of any knowledge of where a value sits.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection, Mapping, Sized
 from typing import Any
@@ -83,6 +84,24 @@ def join_path(prefix: str, name: str) -> str:
         return prefix + name
 
     return f"{prefix}.{name}"
+
+
+def closest(name: str, known: Collection[str]) -> str | None:
+    """The known name a mistyped one most likely means, or None.
+
+    Case and underscores are ignored, so ``first_name`` means ``FirstName``
+    and ``FirstName`` means ``first_name``; otherwise the closest spelling
+    wins when it is close enough (``EmailAdress`` means ``EmailAddress``).
+    """
+
+    def folded(text: str) -> str:
+        return text.replace("_", "").casefold()
+
+    by_folded = {folded(candidate): candidate for candidate in known}
+    if folded(name) in by_folded:
+        return by_folded[folded(name)]
+    matches = difflib.get_close_matches(folded(name), list(by_folded), n=1)
+    return by_folded[matches[0]] if matches else None
 
 
 class Checker:
@@ -285,11 +304,13 @@ class Checker:
             return True
 
         for key in unknown:
+            close = closest(str(key), allowed)
+            hint = f"did you mean {close}? Otherwise " if close else ""
             self.add(
                 join_path(name, str(key)) if name else str(key),
                 "unknown member",
                 value[key],
-                "remove it; allowed members are " + ", ".join(sorted(allowed)),
+                f"{hint}remove it; allowed members are " + ", ".join(sorted(allowed)),
             )
         return False
 

@@ -9,7 +9,6 @@ features and search keys.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import logging
 import os
 import uuid
@@ -26,7 +25,7 @@ from profilematch._io import read_profiles
 from profilematch._models import Profile
 from profilematch._parallel import ordered_map, worker_count
 from profilematch._store import ProfileWrite, utc_now
-from profilematch._validate import Checker, Problem
+from profilematch._validate import Checker, Problem, closest
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +64,8 @@ def _check_field_names(fields: Mapping[str, Any]) -> None:
     checker = Checker()
 
     for name in sorted(set(fields) - set(known)):
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
+        close = closest(name, known)
+        hint = f"did you mean {close}? " if close else ""
         checker.add(
             name,
             "unknown field",
